@@ -1,0 +1,1 @@
+"""Loss Lab core: datasets, models, losses, lockstep training and per-sample gradients (no streamlit here)."""

@@ -1,0 +1,85 @@
+"""`python -m core train|grads`: train a race from the command line and write CSV."""
+
+import argparse
+import os
+import sys
+
+import pandas as pd
+
+from core.config import ConfigError, RunConfig
+from core.engine import RECORD_COLUMNS, Race
+
+DEFAULTS = RunConfig().to_dict()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit 2, never a usage dump or traceback
+        raise SystemExit(_fail(message))
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}".replace("\n", " "), file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core", description="Loss Lab: train classifiers with different losses in lockstep.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, text in [
+        ("train", "one CSV row per (run, epoch)"),
+        ("grads", "train, then one CSV row per (run, training sample)"),
+    ]:
+        sub = commands.add_parser(name, help=text, description=text)
+        for field, default in DEFAULTS.items():
+            if field == "losses":
+                sub.add_argument("--loss", dest="losses", action="append", help=f"repeat to race several (default {default})")
+            else:
+                sub.add_argument(f"--{field.replace('_', '-')}", dest=field, help=f"default {default}")
+        sub.add_argument("--out", help="CSV file to write (default: standard output)")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """RunConfig from parsed options; ConfigError names the CLI option."""
+    values = {k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None}
+    if "losses" in values:
+        values["losses"] = ",".join(values["losses"])
+    return RunConfig.from_dict(values)
+
+
+def run(config: RunConfig, command: str) -> pd.DataFrame:
+    """Train to the end; the history (train) or the per-sample table (grads)."""
+    race = Race(config)
+    race.advance(config.epochs)
+    if command == "train":
+        return pd.DataFrame(race.history, columns=RECORD_COLUMNS)
+    from core.grads import sample_table
+
+    return sample_table(race)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except ConfigError as err:
+        option = "--loss" if err.field == "losses" else f"--{err.field.replace('_', '-')}"
+        return _fail(f"{option}: {str(err).split(': ', 1)[1]}")
+    try:
+        out = open(args.out, "w", newline="") if args.out else None  # fail before training, not after
+    except OSError as err:
+        return _fail(f"--out: cannot write {args.out!r}: {err.strerror}")
+    try:
+        table = run(config, args.command)
+    except KeyboardInterrupt:
+        return _fail("interrupted") + 128
+    if out is None:
+        try:
+            table.to_csv(sys.stdout, index=False)
+        except BrokenPipeError:  # `| head`: the reader left; stay quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    with out:
+        table.to_csv(out, index=False)
+    print(f"wrote {len(table)} rows to {args.out}", file=sys.stderr)
+    return 0

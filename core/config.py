@@ -1,0 +1,177 @@
+"""RunConfig: the one source of run settings, validated, with a lossless round-trip to flat string dicts."""
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+
+from core import losses
+from core.data import CLASS_RANGE
+
+# Hard caps keep one request from exhausting a shared server (Community Cloud: ~2.7 GB, 2 CPUs).
+MAX_SAMPLES = 5000
+MAX_EPOCHS = 3000
+MAX_WIDTH = 256
+MAX_DEPTH = 4
+MAX_SEEDS = 8
+MAX_BATCH = MAX_SAMPLES
+MAX_SEED = 2**31 - 1
+
+
+class ConfigError(ValueError):
+    """A bad setting; `field` names it so a UI can fall back for just that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    dataset: str = "spirals"  # one of core.data.CLASS_RANGE
+    classes: int = 3  # C; two-class shapes (moons, circles, xor) need 2
+    samples: int = 600  # generated points, before the validation split
+    noise: float = 0.1  # std of Gaussian input noise
+    label_noise: float = 0.0  # fraction of training labels flipped to another class
+    val_fraction: float = 0.2  # held out for validation accuracy (clean labels)
+    losses: tuple[str, ...] = ("ce", "mse")  # the runs race on these; same init, same batches
+    hidden: tuple[int, ...] = (32, 32)  # hidden widths; () = linear model
+    activation: str = "tanh"  # tanh | relu
+    init_scale: float = 1.0  # multiplies the initial weights; large = confidently wrong at epoch 0
+    optimizer: str = "adam"  # adam | sgd
+    lr: float = 0.01
+    momentum: float = 0.9  # SGD only
+    batch_size: int = 0  # 0 = full batch
+    epochs: int = 300
+    seed: int = 0  # data, init and batch order; seed s+k for the k-th extra seed's init and order
+    seeds: int = 1  # runs per loss, trained together (vectorized)
+
+    def __post_init__(self):
+        validate(self)
+
+    def to_dict(self) -> dict[str, str]:
+        """Flat dict of strings (URL query parameters, CLI)."""
+        out = {}
+        for key, value in asdict(self).items():
+            if key == "hidden":
+                value = ",".join(map(str, value)) or "0"
+            elif isinstance(value, tuple):
+                value = ",".join(value)
+            out[key] = repr(value) if isinstance(value, float) else str(value)
+        return out
+
+    @classmethod
+    def from_dict(cls, values: dict[str, str]) -> "RunConfig":
+        """Parse a flat string dict; missing keys take defaults; unknown keys or bad values raise ConfigError."""
+        unknown = set(values) - FIELD_NAMES
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ConfigError(name, f"unknown setting; known: {', '.join(sorted(FIELD_NAMES))}")
+        return cls(**{k: parse_field(k, v) for k, v in values.items()})
+
+    @property
+    def runs(self) -> list[tuple[str, int]]:
+        """(loss, seed) of every run, seed-major."""
+        return [(loss, self.seed + k) for k in range(self.seeds) for loss in self.losses]
+
+
+FIELD_NAMES = {f.name for f in fields(RunConfig)}
+
+
+def _number(field: str, text: str, kind):
+    try:
+        value = kind(text.strip())
+    except (TypeError, ValueError):
+        raise ConfigError(field, f"expected {'an integer' if kind is int else 'a number'}, got {text!r:.40}") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(field, f"must be finite, got {text!r:.40}")
+    return value
+
+
+def parse_field(field: str, text: str):
+    """One field's value from its string form."""
+    if field not in FIELD_NAMES:
+        raise ConfigError(field, "unknown setting")
+    text = str(text)
+    kind = {f.name: f.type for f in fields(RunConfig)}[field]
+    if field == "losses":
+        return tuple(s.strip() for s in text.split(",") if s.strip())
+    if field == "hidden":
+        parts = [_number(field, s, int) for s in text.split(",")]
+        return () if parts == [0] else tuple(parts)
+    if kind in (int, "int"):
+        return _number(field, text, int)
+    if kind in (float, "float"):
+        return _number(field, text, float)
+    return text.strip()
+
+
+def _check_range(field, value, low, high, low_open=False):
+    if not (low < value if low_open else low <= value) or value > high:
+        bracket = "(" if low_open else "["
+        raise ConfigError(field, f"must be in {bracket}{low}, {high}], got {value}")
+
+
+def validate(c: RunConfig) -> None:
+    """Raise ConfigError naming the first bad field and its allowed range."""
+    if c.dataset not in CLASS_RANGE:
+        raise ConfigError("dataset", f"unknown dataset {c.dataset!r}; choose from {', '.join(CLASS_RANGE)}")
+    _check_range("classes", c.classes, *CLASS_RANGE[c.dataset])
+    _check_range("samples", c.samples, 20, MAX_SAMPLES)
+    _check_range("noise", c.noise, 0.0, 2.0)
+    _check_range("label_noise", c.label_noise, 0.0, 0.5)
+    _check_range("val_fraction", c.val_fraction, 0.0, 0.5)
+    if not c.losses:
+        raise ConfigError("losses", "name at least one loss")
+    for name in c.losses:
+        if name not in losses.LOSSES:
+            raise ConfigError("losses", f"unknown loss {name!r}; choose from {', '.join(losses.LOSSES)}")
+    if len(set(c.losses)) != len(c.losses):
+        raise ConfigError("losses", "each loss may appear once")
+    if len(c.losses) > 6:
+        raise ConfigError("losses", f"at most 6 losses race at once, got {len(c.losses)}")
+    kinds = {losses.get(name).binary for name in c.losses}
+    if len(kinds) > 1:
+        raise ConfigError("losses", "one-logit losses (bce, mse-sigmoid) cannot race C-logit losses; pick one kind")
+    if True in kinds and c.classes != 2:
+        raise ConfigError("losses", f"one-logit losses (bce, mse-sigmoid) need classes = 2, got {c.classes}")
+    if len(c.hidden) > MAX_DEPTH:
+        raise ConfigError("hidden", f"at most {MAX_DEPTH} hidden layers, got {len(c.hidden)}")
+    for width in c.hidden:
+        _check_range("hidden", width, 1, MAX_WIDTH)
+    if c.activation not in ("tanh", "relu"):
+        raise ConfigError("activation", f"choose tanh or relu, got {c.activation!r:.40}")
+    _check_range("init_scale", c.init_scale, 0.0, 100.0, low_open=True)
+    if c.optimizer not in ("adam", "sgd"):
+        raise ConfigError("optimizer", f"choose adam or sgd, got {c.optimizer!r:.40}")
+    _check_range("lr", c.lr, 0.0, 100.0, low_open=True)
+    _check_range("momentum", c.momentum, 0.0, 0.999)
+    _check_range("batch_size", c.batch_size, 0, MAX_BATCH)
+    _check_range("epochs", c.epochs, 1, MAX_EPOCHS)
+    _check_range("seed", c.seed, 0, MAX_SEED - MAX_SEEDS)
+    _check_range("seeds", c.seeds, 1, MAX_SEEDS)
+
+
+def from_query(params: dict[str, str], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:
+    """Best-effort parse for URLs: each bad or unknown field falls back to `base` (defaults) with a warning."""
+    base = base or RunConfig()
+    warnings, values = [], {}
+    for key, text in params.items():
+        if key not in FIELD_NAMES:
+            warnings.append(f"ignored unknown parameter {str(key)[:40]!r}")
+            continue
+        try:
+            values[key] = parse_field(key, text)
+        except ConfigError as err:
+            warnings.append(f"ignored {err}")
+    config, pending = base, [f.name for f in fields(RunConfig) if f.name in values]
+    while pending:  # apply what fits; retry the rest once others landed (dataset=moons needs classes=2 first)
+        errors = {}
+        for key in pending:
+            try:
+                config = replace(config, **{key: values[key]})
+            except ConfigError as err:
+                errors[key] = err
+        if len(errors) == len(pending):
+            warnings += [f"ignored {key}={params[key]!r:.40}: {err}" for key, err in errors.items()]
+            break
+        pending = list(errors)
+    return config, warnings

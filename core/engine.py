@@ -1,0 +1,146 @@
+"""Lockstep training: every run shares the data, and runs with one seed share init and batch order."""
+
+from collections.abc import Iterator
+
+import torch
+
+from core import losses
+from core.config import RunConfig
+from core.data import Dataset, make_dataset
+from core.models import init_params, make_mlp, stacked_forward
+
+RECORD_COLUMNS = ["run", "seed", "epoch", "loss", "accuracy", "val_accuracy", "mean_dlogit_norm", "grad_norm", "status"]
+ORDER_SEED_OFFSET = 7919  # batch order draws from its own stream, so changing batch size never changes init
+
+
+def load_dataset(config: RunConfig) -> Dataset:
+    """The dataset a config describes (the same for every run of it)."""
+    c = config
+    return make_dataset(c.dataset, c.classes, c.samples, c.noise, c.label_noise, c.val_fraction, c.seed)
+
+
+class Race:
+    """R = len(losses) * seeds runs trained together; `advance` yields one record per live run per epoch."""
+
+    def __init__(self, config: RunConfig, data: Dataset | None = None):
+        self.config = config
+        self.data = data or load_dataset(config)
+        self.runs = config.runs  # [(loss, seed)] * R
+        outputs = losses.output_size(config.losses[0], self.data.num_classes)
+        self.model = make_mlp(self.data.input_dim, config.hidden, outputs, config.activation)
+        inits = {s: init_params(self.model, torch.Generator().manual_seed(s), config.init_scale) for _, s in self.runs}
+        self.params = {
+            name: torch.stack([inits[s][name] for _, s in self.runs]).requires_grad_()  # (R, ...)
+            for name in inits[config.seed]
+        }
+        opt = torch.optim.Adam if config.optimizer == "adam" else torch.optim.SGD
+        kwargs = {} if config.optimizer == "adam" else {"momentum": config.momentum}
+        self.optimizer = opt(self.params.values(), lr=config.lr, **kwargs)  # elementwise: runs stay independent
+        self.order_generators = {s: torch.Generator().manual_seed(s + ORDER_SEED_OFFSET) for _, s in self.runs}
+        self.alive = torch.ones(len(self.runs), dtype=torch.bool)
+        self.status = ["ok"] * len(self.runs)
+        self.epoch = 0
+        self.history: list[dict] = []
+        self._evaluate()
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.config.epochs or not bool(self.alive.any())
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits of every run on shared inputs x (N, D) -> (R, N, K)."""
+        return stacked_forward(self.params, x, self.config.activation)
+
+    def probabilities(self, x: torch.Tensor) -> torch.Tensor:
+        """Predicted class probabilities (R, N, C), no autograd."""
+        with torch.no_grad():
+            return losses.probabilities(self.config.losses[0], self.logits(x))
+
+    def run_params(self, r: int) -> dict[str, torch.Tensor]:
+        """Detached parameters of run r, for torch.func.functional_call(self.model, ...)."""
+        return {name: p[r].detach() for name, p in self.params.items()}
+
+    def _per_run_loss(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mean loss of each run: z (R, N, K), y (R, N) -> (R,)."""
+        out = torch.empty(len(self.runs), dtype=z.dtype)
+        for name in self.config.losses:
+            idx = [r for r, (loss, _) in enumerate(self.runs) if loss == name]
+            out = out.index_put((torch.tensor(idx),), losses.get(name).loss(z[idx], y[idx]).mean(-1))
+        return out
+
+    def _backward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Per-run mean loss; grads of every live run's own loss land in its slice of the params."""
+        self.optimizer.zero_grad()
+        per_run = self._per_run_loss(z, y)
+        per_run[self.alive].sum().backward()  # runs share no parameters, so the sum separates
+        return per_run.detach()
+
+    def _evaluate(self) -> list[dict]:
+        """Full-batch loss and gradient at the current weights (reused by a full-batch step), plus metrics."""
+        d, R = self.data, len(self.runs)
+        z = self.logits(d.x_train)  # (R, N, K)
+        y = d.y_train.expand(R, -1)  # (R, N)
+        per_run = self._backward(z, y)
+        with torch.no_grad():
+            grad_sq = sum(p.grad.flatten(1).pow(2).sum(1) for p in self.params.values())  # (R,)
+            weights_ok = torch.stack([p.flatten(1).isfinite().all(1) for p in self.params.values()]).all(0)
+            acc = (losses.probabilities(self.config.losses[0], z).argmax(-1) == y).float().mean(-1)
+            val_acc = self.probabilities(d.x_val).argmax(-1).eq(d.y_val).float().mean(-1) if len(d.y_val) else None
+            dl_norm = torch.stack(
+                [losses.get(name).dlogits(z[r], d.y_train).norm(dim=-1).mean() for r, (name, _) in enumerate(self.runs)]
+            )
+        records = []
+        for r, (name, seed) in enumerate(self.runs):
+            if not self.alive[r]:
+                continue
+            finite = bool(per_run[r].isfinite()) and bool(weights_ok[r])
+            if not finite:
+                what = "loss" if not per_run[r].isfinite() else "weights"
+                self.status[r] = f"diverged at epoch {self.epoch} ({what} became NaN/inf)"
+                self.alive[r] = False
+                self.params_grad_zero(r)
+            records.append({
+                "run": name, "seed": seed, "epoch": self.epoch, "loss": float(per_run[r]),
+                "accuracy": float(acc[r]), "val_accuracy": float(val_acc[r]) if val_acc is not None else float("nan"),
+                "mean_dlogit_norm": float(dl_norm[r]), "grad_norm": float(grad_sq[r].sqrt()), "status": self.status[r],
+            })  # fmt: skip
+        self.history += records
+        return records
+
+    def params_grad_zero(self, r: int) -> None:
+        """Stop a diverged run: its slice gets no further gradient."""
+        for p in self.params.values():
+            p.grad[r] = 0
+
+    def _minibatch_epoch(self) -> None:
+        d, B = self.data, self.config.batch_size
+        perms = {s: torch.randperm(len(d.y_train), generator=g) for s, g in self.order_generators.items()}
+        order = torch.stack([perms[s] for _, s in self.runs])  # (R, N): runs with one seed share the order
+        for start in range(0, order.shape[1], B):
+            idx = order[:, start : start + B]  # (R, b)
+            self._backward(stacked_forward(self.params, d.x_train[idx], self.config.activation), d.y_train[idx])
+            for r in (~self.alive).nonzero().flatten().tolist():
+                self.params_grad_zero(r)
+            self.optimizer.step()
+
+    def advance(self, epochs: int = 1) -> list[dict]:
+        """Train up to `epochs` more epochs (fewer if done); return the new records."""
+        new = []
+        for _ in range(epochs):
+            if self.done:
+                break
+            if 0 < self.config.batch_size < len(self.data.y_train):
+                self._minibatch_epoch()
+            else:
+                self.optimizer.step()  # full batch: the gradient _evaluate just computed
+            self.epoch += 1
+            new += self._evaluate()
+        return new
+
+
+def train(config: RunConfig) -> Iterator[list[dict]]:
+    """Yield the records of each epoch (epoch 0 first: before any step) until training ends."""
+    race = Race(config)
+    yield list(race.history)
+    while not race.done:
+        yield race.advance(1)

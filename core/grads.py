@@ -1,0 +1,41 @@
+"""Per-sample gradients of each sample's own loss: w.r.t. its logits (closed form) and the parameters (torch.func)."""
+
+import pandas as pd
+import torch
+from torch.func import functional_call, grad, vmap
+
+from core import losses
+from core.engine import Race
+
+
+def param_grad_norms(model, params, loss_name, x, y) -> torch.Tensor:
+    """‖∂ℓᵢ/∂θ‖₂ for every sample via vmap(grad(functional_call)); x (N, D), y (N,) -> (N,)."""
+    loss_fn = losses.get(loss_name).loss
+
+    def sample_loss(p, xi, yi):
+        z = functional_call(model, p, (xi.unsqueeze(0),))  # (1, K)
+        return loss_fn(z, yi.unsqueeze(0)).squeeze(0)
+
+    per_sample = vmap(grad(sample_loss), in_dims=(None, 0, 0))(params, x, y)  # name -> (N, *shape)
+    return torch.sqrt(sum(g.flatten(1).pow(2).sum(1) for g in per_sample.values()))
+
+
+def sample_table(race: Race) -> pd.DataFrame:
+    """One row per (run, training sample): label, p_true, ‖∂ℓ/∂z‖, ‖∂ℓ/∂θ‖, class probabilities, 2-D inputs."""
+    d, C = race.data, race.data.num_classes
+    with torch.no_grad():
+        z = race.logits(d.x_train)  # (R, N, K)
+    probs = losses.probabilities(race.config.losses[0], z)  # (R, N, C)
+    frames = []
+    for r, (name, seed) in enumerate(race.runs):
+        frame = {
+            "run": name, "seed": seed, "index": range(len(d.y_train)), "label": d.y_train.numpy(),
+            "p_true": probs[r].gather(1, d.y_train.unsqueeze(1)).squeeze(1).numpy(),
+            "dlogit_norm": losses.get(name).dlogits(z[r], d.y_train).norm(dim=1).numpy(),
+            "param_grad_norm": param_grad_norms(race.model, race.run_params(r), name, d.x_train, d.y_train).numpy(),
+        }  # fmt: skip
+        frame.update({f"prob_{k}": probs[r, :, k].numpy() for k in range(C)})
+        if d.input_dim == 2:
+            frame.update({"x0": d.x_train[:, 0].numpy(), "x1": d.x_train[:, 1].numpy()})
+        frames.append(pd.DataFrame(frame))
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,43 @@
+"""The MLP, its seeded initialisation, and a forward pass over R stacked copies (one per run)."""
+
+import math
+
+import torch
+from torch import nn
+
+ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
+
+
+def make_mlp(input_dim: int, hidden: tuple[int, ...], outputs: int, activation: str) -> nn.Sequential:
+    """Linear layers with `activation` between them; hidden=() is a linear model. Weights left uninitialised."""
+    widths = [input_dim, *hidden, outputs]
+    layers: list[nn.Module] = []
+    for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        if i:
+            layers.append(ACTIVATIONS[activation]())
+        layers.append(nn.Linear(fan_in, fan_out, device="meta"))  # meta: no draw from torch's global RNG
+    return nn.Sequential(*layers).to_empty(device="cpu")
+
+
+def init_params(model: nn.Module, generator: torch.Generator, init_scale: float) -> dict[str, torch.Tensor]:
+    """PyTorch's default Linear init, U(±1/√fan_in), drawn from `generator`; weights times `init_scale`."""
+    params = {}
+    for name, p in model.named_parameters():
+        fan_in = p.shape[-1] if p.dim() == 2 else params[name.replace("bias", "weight")].shape[-1]
+        bound = 1 / math.sqrt(fan_in)
+        value = (2 * torch.rand(p.shape, generator=generator) - 1) * bound
+        params[name] = value * init_scale if name.endswith("weight") else value
+    return params
+
+
+def stacked_forward(params: dict[str, torch.Tensor], x: torch.Tensor, activation: str) -> torch.Tensor:
+    """R models at once: params have a leading run dim; x (R, N, D) or (N, D) shared -> logits (R, N, K)."""
+    weights = [v for k, v in params.items() if k.endswith("weight")]  # (R, out, in) each, in layer order
+    biases = [v for k, v in params.items() if k.endswith("bias")]  # (R, out)
+    act = torch.tanh if activation == "tanh" else torch.relu
+    h = x if x.dim() == 3 else x.expand(weights[0].shape[0], *x.shape)  # (R, N, D)
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        if i:
+            h = act(h)
+        h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))  # (R, N, out)
+    return h

@@ -1,0 +1,19 @@
+"""Shared test settings: a small, fast config and float64 where gradients are compared."""
+
+import pytest
+import torch
+
+from core.config import RunConfig
+
+
+@pytest.fixture
+def small_config() -> RunConfig:
+    return RunConfig(samples=120, hidden=(8,), epochs=5)
+
+
+@pytest.fixture
+def float64():
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)

@@ -1,0 +1,104 @@
+"""Registry losses against torch.nn, closed-form gradients against autograd (float64, 1e-9)."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from core import losses as L
+
+C = 4
+
+
+def logits_for(name, n=64, scale=6.0, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    k = 1 if L.get(name).binary else C
+    z = scale * torch.randn(n, k, generator=g, dtype=torch.float64)
+    y = torch.randint(0, 2 if L.get(name).binary else C, (n,), generator=g)
+    return z, y
+
+
+@pytest.mark.parametrize("name", list(L.LOSSES))
+@pytest.mark.parametrize("scale", [0.1, 3.0, 12.0])
+def test_closed_form_gradient_matches_autograd(name, scale):
+    z, y = logits_for(name, scale=scale)
+    z.requires_grad_()
+    (auto,) = torch.autograd.grad(L.get(name).loss(z, y).sum(), z)
+    torch.testing.assert_close(L.get(name).dlogits(z.detach(), y), auto, atol=1e-9, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", list(L.LOSSES))
+def test_batched_leading_dims(name):
+    z, y = logits_for(name)
+    zz, yy = z.view(4, 16, -1), y.view(4, 16)
+    torch.testing.assert_close(L.get(name).loss(zz, yy), L.get(name).loss(z, y).view(4, 16))
+    torch.testing.assert_close(L.get(name).dlogits(zz, yy), L.get(name).dlogits(z, y).view(4, 16, -1))
+
+
+def test_losses_equal_torch_nn():
+    z, y = logits_for("ce")
+    onehot = F.one_hot(y, C).double()
+    p = z.softmax(-1)
+    torch.testing.assert_close(L.get("ce").loss(z, y), nn.CrossEntropyLoss(reduction="none")(z, y))
+    torch.testing.assert_close(L.get("mse").loss(z, y).mean(), nn.MSELoss()(p, onehot))
+    torch.testing.assert_close(L.get("mse-logits").loss(z, y).mean(), nn.MSELoss()(z, onehot))
+    torch.testing.assert_close(L.get("softmax-ce").loss(z, y), nn.CrossEntropyLoss(reduction="none")(p, y))
+    torch.testing.assert_close(L.get("mae").loss(z, y), 2 * (1 - p.gather(1, y[:, None]).squeeze(1)))
+    zb, yb = logits_for("bce")
+    torch.testing.assert_close(
+        L.get("bce").loss(zb, yb), F.binary_cross_entropy_with_logits(zb[:, 0], yb.double(), reduction="none")
+    )
+    torch.testing.assert_close(L.get("mse-sigmoid").loss(zb, yb), (zb[:, 0].sigmoid() - yb) ** 2)
+
+
+def logit_of(p):
+    return torch.tensor([[math.log(p / (1 - p))]], dtype=torch.float64)
+
+
+def test_confidently_wrong_binary_reference_values():
+    z, y = logit_of(0.01), torch.tensor([1])
+    ce = L.get("bce").dlogits(z, y).abs().item()
+    mse_half = L.get("mse-sigmoid").dlogits(z, y).abs().item() / 2  # registry has no ½
+    assert ce == pytest.approx(0.99, abs=1e-12)
+    assert mse_half == pytest.approx(0.99 * 0.01 * 0.99, rel=1e-12)
+    assert round(mse_half, 6) == 0.009801
+    assert ce / mse_half == pytest.approx(1 / (0.01 * 0.99), rel=1e-12)  # 101.01: the p(1-p) factor
+    assert round(ce / mse_half, 1) == 101.0
+
+
+def test_half_mse_gradient_peaks_at_one_third():
+    zs = torch.linspace(-10, 10, 200001, dtype=torch.float64).unsqueeze(1)
+    g = L.get("mse-sigmoid").dlogits(zs, torch.ones(len(zs), dtype=torch.long)).abs() / 2
+    assert g.max().item() == pytest.approx(4 / 27, abs=1e-9)
+    assert torch.sigmoid(zs[g.argmax()]).item() == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_multiclass_saturation_reference():
+    z, y = torch.tensor([[-6.0, 0.0, 0.0]], dtype=torch.float64), torch.tensor([0])
+    assert L.get("ce").dlogits(z, y).norm().item() == pytest.approx(1.2232, abs=1e-4)
+    sum_of_squares = 3 * L.get("mse").dlogits(z, y).norm().item()  # registry mse is the mean over C
+    assert sum_of_squares == pytest.approx(0.00454, abs=1e-5)
+
+
+def test_double_softmax_gradient_collapse():
+    z, wrong = torch.tensor([[8.0, 0.0, 0.0]], dtype=torch.float64), torch.tensor([1])
+    assert L.get("ce").dlogits(z, wrong).abs().max().item() == pytest.approx(0.9997, abs=1e-4)
+    assert L.get("softmax-ce").dlogits(z, wrong).abs().max().item() == pytest.approx(0.000579, abs=1e-6)
+
+
+def test_probabilities_and_output_size():
+    assert L.output_size("bce", 2) == 1 and L.output_size("ce", 5) == 5
+    p = L.probabilities("bce", torch.tensor([[0.0], [2.0]]))
+    torch.testing.assert_close(p.sum(-1), torch.ones(2))
+    assert p[1, 1].item() == pytest.approx(torch.sigmoid(torch.tensor(2.0)).item())
+    with pytest.raises(KeyError, match="unknown loss"):
+        L.get("hinge")
+
+
+def test_reference_point_z_minus_4_6():
+    """REFERENCE.md's 'p = 0.01' numbers are at z = -4.6 (p = 0.00995)."""
+    z, y = torch.tensor([[-4.6]], dtype=torch.float64), torch.tensor([1])
+    ce, mse_half = L.get("bce").dlogits(z, y).abs().item(), L.get("mse-sigmoid").dlogits(z, y).abs().item() / 2
+    assert (round(ce, 5), round(mse_half, 6), round(ce / mse_half, 1)) == (0.99005, 0.009755, 101.5)
