@@ -1,0 +1,49 @@
+"""One sigmoid neuron, p = σ(z): cross-entropy and MSE, their gradients, and the p(1 − p) factor."""
+
+import pandas as pd
+import torch
+
+from core import losses
+
+
+def neuron_values(z: torch.Tensor, y: int, half_mse: bool) -> dict[str, torch.Tensor]:
+    """Losses and ∂L/∂z at logits z (shape (N,)) from the registry's closed forms; MSE optionally halved."""
+    zz, yy = z.unsqueeze(-1), torch.full(z.shape, y, dtype=torch.long)  # (N, 1), (N,)
+    scale = 0.5 if half_mse else 1.0
+    p = torch.sigmoid(z)
+    return {
+        "z": z,
+        "p": p,
+        "ce_loss": losses.get("bce").loss(zz, yy),
+        "mse_loss": scale * losses.get("mse-sigmoid").loss(zz, yy),
+        "ce_grad": losses.get("bce").dlogits(zz, yy).squeeze(-1),  # p − y
+        "mse_grad": scale * losses.get("mse-sigmoid").dlogits(zz, yy).squeeze(-1),  # (2 or 1)(p − y)p(1 − p)
+        "factor": p * (1 - p),
+    }
+
+
+def neuron_point(z: float, y: int, half_mse: bool) -> dict[str, float]:
+    """The numbers at one logit, in float64; ratio = |∂CE/∂z| / |∂MSE/∂z|."""
+    values = {k: v.item() for k, v in neuron_values(torch.tensor([z], dtype=torch.float64), y, half_mse).items()}
+    values["ratio"] = abs(values["ce_grad"]) / abs(values["mse_grad"]) if values["mse_grad"] else float("inf")
+    return values
+
+
+def z_grid(z_max: float = 10.0, points: int = 401) -> torch.Tensor:
+    """Evenly spaced logits on [−z_max, z_max], float64."""
+    return torch.linspace(-z_max, z_max, points, dtype=torch.float64)
+
+
+def neuron_curves(z: torch.Tensor, y: int, half_mse: bool) -> pd.DataFrame:
+    """Long table (z, quantity, curve, value) at logits z, for charting."""
+    v = neuron_values(z, y, half_mse)
+    mse = "MSE, ½(σ(z) − y)²" if half_mse else "MSE, (σ(z) − y)²"
+    rows = [
+        ("loss", "cross-entropy", v["ce_loss"]),
+        ("loss", mse, v["mse_loss"]),
+        ("gradient", "cross-entropy", v["ce_grad"]),
+        ("gradient", mse, v["mse_grad"]),
+        ("gradient", "p(1 − p)", v["factor"]),
+    ]
+    frames = [pd.DataFrame({"z": v["z"].numpy(), "quantity": q, "curve": c, "value": t.numpy()}) for q, c, t in rows]
+    return pd.concat(frames, ignore_index=True)

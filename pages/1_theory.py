@@ -1,0 +1,73 @@
+"""Theory: one sigmoid neuron, cross-entropy vs MSE, and the p(1 − p) factor that starves MSE's gradient."""
+
+import math
+
+import streamlit as st
+import torch
+
+from core.theory import neuron_curves, neuron_point, z_grid
+from ui import charts, shell
+
+shell.setup("Theory")
+st.title("Theory: one neuron, two losses")
+st.markdown(
+    "A single neuron outputs **p = σ(z)**. Both losses are minimised at the same place, "
+    "but their gradients with respect to the logit differ by one factor: MSE's chain rule through "
+    "the sigmoid multiplies by **σ′(z) = p(1 − p)**, which vanishes exactly when the neuron is "
+    "*confidently wrong*. Cross-entropy's log cancels that factor, leaving **p − y**."
+)
+
+controls, figures = st.columns([1, 2], gap="large")
+with controls:
+    mode = st.segmented_control("Set the logit", ["z directly", "w · x + b"], default="z directly", required=True, key="mode")
+    if mode == "z directly":
+        z = st.slider("logit z", -10.0, 10.0, -4.6, 0.1, key="z")
+    else:  # the same neuron written as a weight, a bias and an input
+        w = st.slider("weight w", -5.0, 5.0, 2.0, 0.1, key="w")
+        b = st.slider("bias b", -5.0, 5.0, 2.0, 0.1, key="b")
+        x = st.slider("input x", -2.0, 2.0, 1.0, 0.1, key="x")
+        z = w * x + b
+        st.caption(f"z = w·x + b = {z:.2f}; ∂L/∂w = x·∂L/∂z, so both losses keep the ratio below.")
+    y = st.segmented_control("label y", [1, 0], default=1, required=True, key="y")
+    half = st.toggle("Textbook MSE convention: ½(σ(z) − y)²", value=True, key="half")
+
+point = neuron_point(z, y, half)
+mse_name = "½(σ(z) − y)²" if half else "(σ(z) − y)²"
+ratio = "∞" if math.isinf(point["ratio"]) else f"{point['ratio']:.4g}×"
+with controls:
+    log_axis = st.toggle("Gradient magnitude on a log axis", value=False, key="log")
+    wrong = (y == 1 and point["p"] < 0.1) or (y == 0 and point["p"] > 0.9)
+    if wrong:
+        st.warning(f"Confidently wrong: p(1 − p) = {point['factor']:.4f}, so MSE's gradient is {ratio} smaller than cross-entropy's.")
+
+z_max = max(10.0, math.ceil(abs(z)) + 1.0)
+curves = neuron_curves(z_grid(z_max), y, half)
+marks = neuron_curves(torch.tensor([z], dtype=torch.float64), y, half)
+with figures:
+    cols = st.columns(2) + st.columns(2)
+    cols[0].metric("∂CE/∂z = p − y", f"{point['ce_grad']:.4g}")
+    cols[1].metric(f"∂MSE/∂z, MSE = {mse_name}", f"{point['mse_grad']:.4g}")
+    cols[2].metric("p = σ(z)", f"{point['p']:.4f}")
+    cols[3].metric(
+        "|∂CE/∂z| / |∂MSE/∂z|", ratio, help="Equals 1 / (c·p(1 − p)), c = 1 for ½-MSE and 2 without the ½: independent of y."
+    )
+    st.altair_chart(charts.neuron_panel(curves, "loss", z, marks, f"Loss against z (y = {y}); MSE = {mse_name}"), width="stretch")
+    gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dashed: p(1 − p)"
+    st.altair_chart(charts.neuron_panel(curves, "gradient", z, marks, gradient_title, log=log_axis), width="stretch")
+
+st.subheader("The formulas")
+c = r"\tfrac12" if half else ""
+two = "" if half else "2"
+left, right = st.columns(2)
+with left:
+    st.markdown("**Cross-entropy** (binary)")
+    st.latex(r"L_{CE} = -\left[y\log p + (1-y)\log(1-p)\right],\qquad p = \sigma(z)")
+    st.latex(r"\frac{\partial L_{CE}}{\partial z} = p - y")
+with right:
+    st.markdown("**Mean squared error** on the sigmoid output")
+    st.latex(rf"L_{{MSE}} = {c}(p - y)^2")
+    st.latex(rf"\frac{{\partial L_{{MSE}}}}{{\partial z}} = {two}(p - y)\,\underbrace{{p(1-p)}}_{{\sigma'(z)}}")
+st.caption(
+    "The ½ convention (Nielsen, most textbooks) makes the ratio exactly 1/(p(1 − p)): 4 at p = 0.5, "
+    "about 101 at p = 0.01. PyTorch's nn.MSELoss has no ½, which doubles MSE's gradient; the training pages use it."
+)

@@ -1,0 +1,43 @@
+"""The one-neuron numbers against autograd and REFERENCE.md's closed forms; its chart builder."""
+
+import json
+
+import pytest
+import torch
+
+from core.theory import neuron_curves, neuron_point, neuron_values, z_grid
+from ui import charts
+
+
+@pytest.mark.parametrize("y", [0, 1])
+@pytest.mark.parametrize("half", [True, False])
+def test_neuron_gradients_match_autograd(y, half):
+    z = z_grid(12.0, 241).requires_grad_()
+    p = torch.sigmoid(z)
+    ce = -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+    mse = (0.5 if half else 1.0) * (p - y) ** 2
+    (d_ce,) = torch.autograd.grad(ce.sum(), z, retain_graph=True)
+    (d_mse,) = torch.autograd.grad(mse.sum(), z)
+    v = neuron_values(z.detach(), y, half)
+    torch.testing.assert_close(v["ce_grad"], d_ce, atol=1e-9, rtol=1e-9)
+    torch.testing.assert_close(v["mse_grad"], d_mse, atol=1e-12, rtol=1e-9)
+    torch.testing.assert_close(v["ce_loss"], ce.detach(), atol=1e-9, rtol=1e-9)
+    torch.testing.assert_close(v["mse_loss"], mse.detach())
+
+
+def test_reference_point_values():
+    point = neuron_point(-4.6, 1, half_mse=True)
+    assert round(point["ce_grad"], 5) == -0.99005 and round(point["mse_grad"], 6) == -0.009755
+    assert round(point["ratio"], 1) == 101.5
+    assert neuron_point(0.0, 1, True)["ratio"] == pytest.approx(4.0)
+    assert neuron_point(0.0, 0, False)["ratio"] == pytest.approx(2.0)
+
+
+def test_curves_table_and_chart_spec():
+    curves = neuron_curves(z_grid(10.0, 101), 1, True)
+    assert set(curves.quantity) == {"loss", "gradient"} and len(curves) == 5 * 101
+    marks = neuron_curves(torch.tensor([-4.6], dtype=torch.float64), 1, True)
+    spec = charts.neuron_panel(curves, "gradient", -4.6, marks, "t", log=True).to_dict()
+    layer_values = [json.dumps(layer) for layer in spec["layer"]]
+    assert any('"type": "log"' in text for text in layer_values)
+    assert all(v["value"] > 0 for rows in spec["datasets"].values() for v in rows if "value" in v)

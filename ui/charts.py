@@ -1,0 +1,47 @@
+"""Pure chart builders: DataFrame in, Altair chart out (no streamlit here, so they can be tested)."""
+
+import altair as alt
+import pandas as pd
+
+CURVE_COLORS = {"cross-entropy": "#1f77b4", "MSE": "#ff7f0e", "p(1 − p)": "#7f7f7f"}
+
+
+def _curve_color(name: str) -> str:
+    return next((c for key, c in CURVE_COLORS.items() if name.startswith(key)), "#2ca02c")
+
+
+def _magnitudes(frame: pd.DataFrame) -> pd.DataFrame:
+    """|value|, without the zeros a log axis cannot show."""
+    frame = frame.assign(value=frame.value.abs())
+    return frame[frame.value > 0]
+
+
+def neuron_panel(
+    curves: pd.DataFrame, quantity: str, z_now: float, marks: pd.DataFrame, title: str, log: bool = False
+) -> alt.LayerChart:
+    """Curves of one quantity against z, a rule at the current z, and dots at the current values."""
+    data, marks = curves[curves.quantity == quantity], marks[marks.quantity == quantity]
+    if log:
+        data, marks = _magnitudes(data), _magnitudes(marks)
+    y_scale = alt.Scale(type="log") if log else alt.Scale()
+    names = list(dict.fromkeys(data.curve))
+    color = alt.Color("curve:N", title=None, scale=alt.Scale(domain=names, range=[_curve_color(n) for n in names]))
+    color = color.legend(orient="bottom")
+    lines = (
+        alt.Chart(data, title=title)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("z:Q", title="logit z"),
+            y=alt.Y("value:Q", title=f"|{quantity}|" if log else quantity, scale=y_scale),
+            color=color,
+            strokeDash=alt.condition(alt.datum.curve == "p(1 − p)", alt.value([5, 4]), alt.value([1, 0])),
+            tooltip=["curve", alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("value:Q", format=".5f")],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"z": [z_now]})).mark_rule(color="black", strokeDash=[3, 3]).encode(x="z:Q")
+    dots = (
+        alt.Chart(marks)
+        .mark_point(filled=True, size=90, stroke="black")
+        .encode(x="z:Q", y="value:Q", color=color, tooltip=["curve", alt.Tooltip("value:Q", format=".5f")])
+    )
+    return (lines + rule + dots).properties(height=300)

@@ -1,0 +1,39 @@
+"""The setup every page calls first: page config, torch threads, and the sidebar navigation."""
+
+import os
+from typing import NamedTuple
+
+import streamlit as st
+import torch
+
+# One process serves every session: bound torch's threads once (containers overcount cores).
+torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+
+
+
+class Page(NamedTuple):
+    script: str  # pages/ is Streamlit's page discovery: a deep link runs that file alone, so each calls setup()
+    label: str
+    icon: str
+    blurb: str  # what the page shows, for the home page
+
+
+PAGES = [
+    Page("app.py", "Home", ":material/home:", "The short answer."),
+    Page(
+        "pages/1_theory.py",
+        "Theory: one neuron",
+        ":material/functions:",
+        "Slide one logit: both losses, both gradients, and the p(1 − p) factor that starves MSE.",
+    ),
+]
+
+
+def setup(title: str) -> None:
+    """Call first on every page."""
+    st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
+    with st.sidebar:
+        st.markdown("### Loss Lab")
+        st.caption("Why classifiers train with cross-entropy, not MSE — shown with live torch models.")
+        for page in PAGES:
+            st.page_link(page.script, label=page.label, icon=page.icon)
