@@ -38,7 +38,9 @@ with controls:
     log_axis = st.toggle("Gradient magnitude on a log axis", value=False, key="log")
     wrong = (y == 1 and point["p"] < 0.1) or (y == 0 and point["p"] > 0.9)
     if wrong:
-        st.warning(f"Confidently wrong: p(1 − p) = {point['factor']:.4f}, so MSE's gradient is {ratio} smaller than cross-entropy's.")
+        st.warning(
+            f"Confidently wrong: p(1 − p) = {point['factor']:.4f}, so MSE's gradient is {ratio} smaller than cross-entropy's."
+        )
 
 z_max = max(10.0, math.ceil(abs(z)) + 1.0)
 curves = neuron_curves(z_grid(z_max), y, half)

@@ -10,7 +10,6 @@ import torch
 torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
 
 
-
 class Page(NamedTuple):
     script: str  # pages/ is Streamlit's page discovery: a deep link runs that file alone, so each calls setup()
     label: str
