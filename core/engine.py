@@ -84,7 +84,8 @@ class Race:
         with torch.no_grad():
             grad_sq = sum(p.grad.flatten(1).pow(2).sum(1) for p in self.params.values())  # (R,)
             weights_ok = torch.stack([p.flatten(1).isfinite().all(1) for p in self.params.values()]).all(0)
-            acc = (losses.probabilities(self.config.losses[0], z).argmax(-1) == y).float().mean(-1)
+            self.train_probs = losses.probabilities(self.config.losses[0], z)  # (R, N, C), reused by views
+            acc = (self.train_probs.argmax(-1) == y).float().mean(-1)
             val_acc = self.probabilities(d.x_val).argmax(-1).eq(d.y_val).float().mean(-1) if len(d.y_val) else None
             dl_norm = torch.stack(
                 [losses.get(name).dlogits(z[r], d.y_train).norm(dim=-1).mean() for r, (name, _) in enumerate(self.runs)]

@@ -1,13 +1,13 @@
 """The setup every page calls first: page config, torch threads, and the sidebar navigation."""
 
-import os
 from typing import NamedTuple
 
 import streamlit as st
 import torch
 
-# One process serves every session: bound torch's threads once (containers overcount cores).
-torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+# One process serves every session, and these models are tiny: one torch thread each is as fast and
+# never spins against the server's own threads (containers overcount cores anyway).
+torch.set_num_threads(1)
 
 
 class Page(NamedTuple):
@@ -24,6 +24,12 @@ PAGES = [
         "Theory: one neuron",
         ":material/functions:",
         "Slide one logit: both losses, both gradients, and the p(1 − p) factor that starves MSE.",
+    ),
+    Page(
+        "pages/2_loss_race.py",
+        "Loss race",
+        ":material/sprint:",
+        "Cross-entropy and MSE trained live from the same weights and batches: curves, gradients, decision regions.",
     ),
 ]
 

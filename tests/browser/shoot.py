@@ -13,7 +13,7 @@ if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     with streamlit_server() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 2400})
         for path in sys.argv[1:] or ["/"]:
             page.goto(url + path)
             wait_until_idle(page)

@@ -1,0 +1,105 @@
+"""Loss race: cross-entropy vs MSE trained live from the same start, the evidence drawn as it happens."""
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from core import views
+from core.engine import RECORD_COLUMNS, Race
+from core.export import pytorch_script
+from core.presets import PRESETS
+from core.summary import per_epoch, summarize, verdict
+from ui import config_form, live, race_charts, regions, shell
+
+PAGE = "race"
+GROUPS = {
+    "Race": ["losses", "epochs", "seeds", "seed"],
+    "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
+    "Model": ["hidden", "activation", "init_scale"],
+    "Optimiser": ["optimizer", "lr", "momentum", "batch_size"],
+}
+FIELDS = [field for fields in GROUPS.values() for field in fields]
+
+shell.setup("Loss race")
+st.title("Loss race: cross-entropy vs MSE")
+st.markdown(
+    "Every run starts from **the same weights** and sees **the same batches**: only the loss differs. "
+    "Watch the mean ‖∂ℓ/∂z‖ chart: where MSE's gradient collapses, its accuracy stalls."
+)
+ignored = config_form.load_from_url(PAGE, PRESETS["Default"], FIELDS)
+if ignored:
+    st.warning("Some link parameters were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
+
+with st.sidebar:
+    st.markdown("#### Settings")
+    config, problem = config_form.config_form(PAGE, GROUPS, PRESETS["Default"])
+
+st.caption("Presets")
+for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
+    column.button(name, on_click=config_form.apply, args=(PAGE, preset, FIELDS), key=f"preset.{name}", width="stretch")
+if problem:
+    st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
+live.buttons(PAGE, config)
+race: Race | None = live.state(PAGE)["race"]
+if race is not None and config is not None and race.config != config:
+    st.info(
+        "The runs below were trained with earlier settings. Press **Start** to train the current ones.", icon=":material/history:"
+    )
+
+
+def draw(race: Race | None) -> None:
+    """One frame: progress, curves, per-sample views and, once finished, the reading of the result."""
+    if race is None:
+        st.info("Pick a preset or change the settings in the sidebar, then press **Start**.", icon=":material/play_arrow:")
+        return
+    c, history = race.config, pd.DataFrame(race.history, columns=RECORD_COLUMNS)
+    runs = c.losses
+    st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {len(race.runs)} runs")
+    for (name, seed), status in zip(race.runs, race.status):
+        if status != "ok":
+            st.warning(
+                f"**{name}** (seed {seed}) {status}; it stopped there, the other runs carry on.", icon=":material/warning:"
+            )
+    left, right = st.columns(2)
+    epochs = per_epoch(history)
+    left.vega_lite_chart(epochs, race_charts.loss_spec(runs), width="stretch")
+    right.vega_lite_chart(race_charts.accuracy_data(epochs), race_charts.accuracy_spec(runs), width="stretch")
+    left, right = st.columns(2)
+    left.vega_lite_chart(race_charts.gradient_data(epochs), race_charts.gradient_spec(runs), width="stretch")
+    right.vega_lite_chart(views.p_true_histogram(race), race_charts.p_true_spec(runs))
+    if race.data.input_dim == 2:
+        probs, points, shown = views.decision_grid(race)
+        if shown:
+            st.caption("Decision regions (colour = predicted class, stronger = more confident) with the training points")
+            images = [regions.region_image(p, points, race.data.y_train).numpy() for p in probs]
+            st.image(images, caption=[race.runs[r][0] for r in shown], width=330)
+    if c.seeds > 1:
+        st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
+
+
+live.live_view(PAGE, draw)
+
+if race is not None and not live.state(PAGE)["training"] and race.epoch > 0:
+    history = pd.DataFrame(race.history, columns=RECORD_COLUMNS)
+    summary = summarize(history)
+    st.subheader("Result")
+    st.markdown(verdict(summary, race.epoch))
+    shown = summary.astype({c: "string" for c in ["epochs to 90% of best", "epochs to 99% of best"]}).fillna("never")
+    percent = st.column_config.NumberColumn(format="percent")
+    st.dataframe(shown, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
+    if race.config.optimizer == "adam":
+        st.caption("Adam divides each gradient by its running size, which hides much of MSE's small gradient: try SGD.")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download history (CSV)", history.to_csv(index=False), "loss_race_history.csv", "text/csv", icon=":material/download:"
+    )
+    right.caption("Same columns as `python -m core train`.")
+    with st.expander("Show as PyTorch code"):
+        st.code(pytorch_script(race.config), language="python")
+
+if config is not None:
+    with st.expander("Share this configuration"):
+        base = (st.context.url or "").split("?")[0]
+        st.code(f"{base}?{urlencode(config.to_dict())}", language=None)
+        st.caption("Opening the link restores these settings; pressing Start reproduces the same numbers.")

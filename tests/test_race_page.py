@@ -1,0 +1,115 @@
+"""AppTest for the Loss race: presets, controls, URL round trip, divergence message, CSV download content."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+from streamlit.testing.v1 import AppTest
+
+from core.config import RunConfig
+from core.engine import RECORD_COLUMNS, Race
+from core.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = {"epochs": "12", "samples": "100", "hidden": "8"}
+
+
+def open_race(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/2_loss_race.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def train_to_end(at: AppTest) -> AppTest:
+    at.button(key="race.start").click().run()
+    for _ in range(200):  # each run is one fragment tick
+        if not at.session_state["race.live"]["training"]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def race_of(at) -> Race:
+    return at.session_state["race.live"]["race"]
+
+
+def test_defaults_render_idle():
+    at = open_race()
+    assert not at.exception and not at.warning
+    assert race_of(at) is None
+    assert at.multiselect(key="race.losses").value == ["ce", "mse"]
+    assert RunConfig.from_dict(dict(at.query_params)) == PRESETS["Default"]
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_presets_set_every_widget(name):
+    at = open_race()
+    at.button(key=f"preset.{name}").click().run()
+    assert not at.exception
+    assert RunConfig.from_dict(dict(at.query_params)) == PRESETS[name]
+    assert at.selectbox(key="race.dataset").value == PRESETS[name].dataset
+
+
+def test_query_round_trip_and_same_numbers_as_the_engine():
+    query = {**SMALL, "dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid", "seeds": "2", "lr": "0.3"}
+    at = open_race(**query)
+    assert not at.warning
+    config = RunConfig.from_dict({**PRESETS["Default"].to_dict(), **query})
+    assert RunConfig.from_dict(dict(at.query_params)) == config
+    train_to_end(at)
+    expected = Race(config)
+    expected.advance(config.epochs)
+    assert race_of(at).history == expected.history
+    assert "Result" in [s.value for s in at.subheader]
+    assert len(at.get("image")) == 1 and len(at.get("vega_lite_chart")) == 4  # regions (one image list) and curves
+
+
+def test_bad_url_parameters_fall_back_with_a_warning():
+    at = open_race(lr="banana", epochs="-5", classes="1e9", color="red", hidden="<script>", losses="ce,nope")
+    assert not at.exception
+    text = at.warning[0].value
+    for name in ["lr", "epochs", "classes", "color", "hidden", "losses"]:
+        assert name in text
+    assert RunConfig.from_dict(dict(at.query_params)) == PRESETS["Default"]
+
+
+def test_divergence_is_reported_and_the_other_run_finishes():
+    at = open_race(epochs="30", samples="120", hidden="8", losses="ce,mse-logits", lr="10", activation="relu")
+    train_to_end(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "mse-logits" in warnings and "diverged at epoch" in warnings and "NaN/inf" in warnings
+    ce = [h for h in race_of(at).history if h["run"] == "ce"]
+    assert ce[-1]["epoch"] == 30 and ce[-1]["status"] == "ok"
+
+
+def test_step_stop_reset_and_stale_settings_note():
+    at = open_race(**SMALL)
+    at.button(key="race.step").click().run()
+    assert race_of(at).epoch == 0
+    at.button(key="race.step").click().run()
+    assert race_of(at).epoch == 1 and not at.session_state["race.live"]["training"]
+    at.number_input(key="race.epochs").set_value(20).run()
+    assert any("earlier settings" in i.value for i in at.info)
+    at.button(key="race.reset").click().run()
+    assert race_of(at) is None and not at.exception
+
+
+def test_csv_download_is_the_cli_history():
+    at = train_to_end(open_race(**SMALL))
+    config = RunConfig.from_dict({**PRESETS["Default"].to_dict(), **SMALL})
+    expected = Race(config)
+    expected.advance(config.epochs)
+    csv = pd.DataFrame(expected.history, columns=RECORD_COLUMNS).to_csv(index=False)
+    url = at.get("download_button")[0].proto.url
+    assert url.endswith(_calculate_file_id(csv.encode(), "text/csv", "loss_race_history.csv") + ".csv")
+
+
+def test_invalid_settings_disable_start():
+    at = open_race()
+    at.multiselect(key="race.losses").set_value(["ce", "bce"]).run()
+    assert any("cannot race" in w.value for w in at.warning)
+    assert at.button(key="race.start").disabled

@@ -1,0 +1,93 @@
+"""Start / Stop / Step / Reset for a Race kept in st.session_state, and a fragment that trains and redraws live."""
+
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+from core.config import RunConfig
+from core.engine import Race
+
+TICK_SECONDS = 0.15  # fragment period: ≥ 5 redraws a second
+TRAIN_BUDGET = 0.08  # seconds of training per tick, so drawing keeps its share
+
+
+def state(page: str) -> dict:
+    """This session's race for a page: {'race': Race | None, 'training': bool}. Never shared between sessions."""
+    return st.session_state.setdefault(f"{page}.live", {"race": None, "training": False})
+
+
+def _start(page: str, config: RunConfig) -> None:
+    state(page).update(race=Race(config), training=True)  # a second click restarts from the same init
+
+
+def _stop(page: str) -> None:
+    state(page)["training"] = False  # keeps what was trained
+
+
+def _step(page: str, config: RunConfig) -> None:
+    s = state(page)
+    if s["race"] is None or s["race"].config != config or s["race"].done:
+        s["race"] = Race(config)
+    else:
+        s["race"].advance(1)
+    s["training"] = False
+
+
+def _reset(page: str) -> None:
+    state(page).update(race=None, training=False)
+
+
+def buttons(page: str, config: RunConfig | None) -> None:
+    """The four controls; callbacks run before the rerun, so every button shows the new state."""
+    s, invalid = state(page), config is None
+    cols = st.columns(4)
+    cols[0].button(
+        "Start",
+        type="primary",
+        icon=":material/play_arrow:",
+        disabled=invalid,
+        on_click=_start,
+        args=(page, config),
+        key=f"{page}.start",
+        width="stretch",
+    )
+    cols[1].button(
+        "Stop",
+        icon=":material/stop:",
+        disabled=not s["training"],
+        on_click=_stop,
+        args=(page,),
+        key=f"{page}.stop",
+        width="stretch",
+    )
+    cols[2].button(
+        "Step",
+        icon=":material/skip_next:",
+        disabled=invalid or s["training"],
+        on_click=_step,
+        args=(page, config),
+        key=f"{page}.step",
+        width="stretch",
+        help="One epoch (the first click sets up epoch 0).",
+    )
+    cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
+
+
+def live_view(page: str, draw: Callable[[Race | None], None]) -> None:
+    """Train a little and redraw every tick while training; draw once otherwise."""
+
+    @st.fragment(run_every=TICK_SECONDS if state(page)["training"] else None)
+    def tick():
+        s = state(page)
+        race = s["race"]
+        if s["training"] and race is not None:
+            deadline = time.perf_counter() + TRAIN_BUDGET
+            while not race.done and time.perf_counter() < deadline:
+                race.advance(1)
+            if race.done:
+                s["training"] = False
+                st.rerun()  # whole page: stops the timer and draws the finished state once
+        draw(race)
+
+    tick()

@@ -1,0 +1,37 @@
+"""Decision regions as an RGB image (like TensorFlow Playground's canvas): cheap to redraw every frame."""
+
+import torch
+
+PALETTE = torch.tensor(  # category10, the colours Altair uses for classes
+    [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
+     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]],
+    dtype=torch.float32,
+)  # fmt: skip
+
+
+def class_colors(labels: torch.Tensor) -> torch.Tensor:
+    """RGB per label, cycling the palette for C > 10; (..., 3)."""
+    return PALETTE[labels % len(PALETTE)]
+
+
+def region_image(probs: torch.Tensor, points: torch.Tensor, labels: torch.Tensor, pixels_per_cell: int = 5) -> torch.Tensor:
+    """probs (G0, G1, C) over a grid (axis 0 = x₀ left→right, axis 1 = x₁ bottom→top); points in cell units.
+
+    Returns uint8 (H, W, 3): the predicted class's colour, stronger where the model is more confident, with
+    the training points drawn as dots outlined in white.
+    """
+    g0, g1, c = probs.shape
+    confidence, cls = probs.max(-1)  # (G0, G1)
+    strength = (0.12 + 0.6 * ((confidence - 1 / c) / (1 - 1 / c)).clamp(0, 1)).unsqueeze(-1)
+    cells = 255 * (1 - strength) + class_colors(cls) * strength  # (G0, G1, 3)
+    image = cells.repeat_interleave(pixels_per_cell, 0).repeat_interleave(pixels_per_cell, 1)
+    image = image.transpose(0, 1).flip(0)  # rows = x₁ from the top, columns = x₀
+    h, w = image.shape[:2]
+    col = (points[:, 0] * pixels_per_cell).long().clamp(0, w - 1)
+    row = (h - 1 - (points[:, 1] * pixels_per_cell).long()).clamp(0, h - 1)
+    for radius, color in [(2, torch.tensor([255.0, 255.0, 255.0])), (1, None)]:
+        for dr in range(-radius, radius + 1):
+            for dc in range(-radius, radius + 1):
+                r, k = (row + dr).clamp(0, h - 1), (col + dc).clamp(0, w - 1)
+                image[r, k] = color if color is not None else class_colors(labels)
+    return image.round().to(torch.uint8)
