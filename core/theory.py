@@ -47,3 +47,36 @@ def neuron_curves(z: torch.Tensor, y: int, half_mse: bool) -> pd.DataFrame:
     ]
     frames = [pd.DataFrame({"z": v["z"].numpy(), "quantity": q, "curve": c, "value": t.numpy()}) for q, c, t in rows]
     return pd.concat(frames, ignore_index=True)
+
+
+NIELSEN_STARTS = {"(w, b) = (0.6, 0.9)": (0.6, 0.9), "(w, b) = (2, 2)": (2.0, 2.0)}
+COSTS = ("quadratic", "cross-entropy")  # quadratic is Nielsen's ½(a − y)²
+
+
+def _cost(a: torch.Tensor, cost: str, y: float) -> torch.Tensor:
+    return 0.5 * (a - y) ** 2 if cost == "quadratic" else -(y * torch.log(a) + (1 - y) * torch.log(1 - a))
+
+
+def neuron_gradients(w: float, b: float, cost: str, x: float = 1.0, y: float = 0.0) -> tuple[float, float, float]:
+    """Output a and (∂C/∂w, ∂C/∂b) of one sigmoid neuron, by autograd in float64."""
+    wt, bt = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (w, b))
+    a = torch.sigmoid(wt * x + bt)
+    gw, gb = torch.autograd.grad(_cost(a, cost, y), (wt, bt))
+    return a.item(), gw.item(), gb.item()
+
+
+def slowdown(lr: float, epochs: int) -> pd.DataFrame:
+    """Nielsen's experiment: one neuron, input 1, target 0, from both starts, trained with both costs by SGD."""
+    rows = []
+    for start, (w0, b0) in NIELSEN_STARTS.items():
+        for cost in COSTS:
+            params = torch.tensor([w0, b0], dtype=torch.float64, requires_grad=True)
+            optimizer = torch.optim.SGD([params], lr=lr)
+            for epoch in range(epochs + 1):
+                a = torch.sigmoid(params[0] * 1.0 + params[1])  # input x = 1
+                c = _cost(a, cost, 0.0)  # target y = 0
+                rows.append((start, cost, epoch, a.item(), c.item()))
+                optimizer.zero_grad()
+                c.backward()
+                optimizer.step()
+    return pd.DataFrame(rows, columns=["start", "cost", "epoch", "output", "cost_value"])

@@ -2,10 +2,11 @@
 
 import math
 
+import pandas as pd
 import streamlit as st
 import torch
 
-from core.theory import neuron_curves, neuron_point, z_grid
+from core.theory import COSTS, NIELSEN_STARTS, neuron_curves, neuron_gradients, neuron_point, slowdown, z_grid
 from ui import charts, shell
 
 shell.setup("Theory")
@@ -73,3 +74,24 @@ st.caption(
     "The ½ convention (Nielsen, most textbooks) makes the ratio exactly 1/(p(1 − p)): 4 at p = 0.5, "
     "about 101 at p = 0.01. PyTorch's nn.MSELoss has no ½, which doubles MSE's gradient; the training pages use it."
 )
+
+st.subheader("The learning slowdown, trained (Nielsen, chapter 3)")
+st.markdown(
+    "One sigmoid neuron, input 1, target 0, trained by gradient descent at the same learning rate with each cost. "
+    "From (w, b) = (0.6, 0.9) the output starts at 0.82 and both costs learn. From (2, 2) it starts at 0.98: "
+    "badly and confidently wrong. The quadratic cost barely moves for the first epochs, because its gradient "
+    "carries σ′(z) ≈ 0.018; cross-entropy's does not."
+)
+lr_col, epochs_col = st.columns(2)
+lr = lr_col.slider("learning rate η", 0.01, 1.0, 0.15, 0.01, key="nielsen_lr")
+epochs = epochs_col.slider("epochs", 50, 1000, 300, 50, key="nielsen_epochs")
+runs = slowdown(lr, epochs)
+left, right = st.columns(2)
+left.altair_chart(charts.slowdown_chart(runs, "output", "Output a = σ(w + b) (target 0)"), width="stretch")
+right.altair_chart(charts.slowdown_chart(runs, "cost_value", "Cost"), width="stretch")
+table = pd.DataFrame(
+    [(start, cost, *neuron_gradients(w, b, cost)) for start, (w, b) in NIELSEN_STARTS.items() for cost in COSTS],
+    columns=["start", "cost", "output a", "∂C/∂w", "∂C/∂b"],
+)
+st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.5f") for c in table.columns[2:]})
+st.caption("Quadratic cost ½(a − y)²: ∂C/∂w = (a − y)σ′(z)x. Cross-entropy: ∂C/∂w = (a − y)x. Both by autograd in float64.")

@@ -49,4 +49,7 @@ def test_theory_numbers_follow_the_widgets():
     at.slider(key="x").set_value(2.0).run()
     point = neuron_point(12.0, 0, False)
     assert metric(at, "∂MSE/∂z") == f"{point['mse_grad']:.4g}" and not at.exception
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 4  # loss, gradient; Nielsen's output and cost
+    at.slider(key="nielsen_lr").set_value(0.5).run()
+    table = at.dataframe[0].value
+    assert list(table["output a"].round(4)) == [0.8176, 0.8176, 0.9820, 0.9820] and not at.exception

@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from core.theory import neuron_curves, neuron_point, neuron_values, z_grid
+from core.theory import neuron_curves, neuron_gradients, neuron_point, neuron_values, slowdown, z_grid
 from ui import charts
 
 
@@ -41,3 +41,24 @@ def test_curves_table_and_chart_spec():
     layer_values = [json.dumps(layer) for layer in spec["layer"]]
     assert any('"type": "log"' in text for text in layer_values)
     assert all(v["value"] > 0 for rows in spec["datasets"].values() for v in rows if "value" in v)
+
+
+def test_nielsen_starting_outputs_and_gradients():
+    a, gw, gb = neuron_gradients(0.6, 0.9, "quadratic")
+    assert round(a, 4) == 0.8176
+    a, gw_quadratic, _ = neuron_gradients(2.0, 2.0, "quadratic")
+    _, gw_ce, gb_ce = neuron_gradients(2.0, 2.0, "cross-entropy")
+    assert round(a, 4) == 0.9820
+    assert round(gw_quadratic, 5) == 0.01735 and round(gw_ce, 4) == 0.9820
+    assert gw_quadratic == pytest.approx(a * a * (1 - a))  # (a − y)σ′(z)x with y = 0, x = 1
+    assert gw_ce == pytest.approx(a) and gb_ce == pytest.approx(a)
+
+
+def test_slowdown_training_matches_the_closed_form_first_step():
+    runs = slowdown(lr=0.15, epochs=3).set_index(["start", "cost", "epoch"])
+    a0 = runs.loc[("(w, b) = (2, 2)", "quadratic", 0), "output"]
+    a1 = runs.loc[("(w, b) = (2, 2)", "quadratic", 1), "output"]
+    g = a0 * a0 * (1 - a0)  # the same for w and b (x = 1)
+    assert a1 == pytest.approx(torch.sigmoid(torch.tensor(4.0 - 2 * 0.15 * g, dtype=torch.float64)).item(), rel=1e-12)
+    slow = slowdown(lr=0.15, epochs=300).groupby(["start", "cost"]).output.last()
+    assert slow[("(w, b) = (2, 2)", "cross-entropy")] < 0.1 < slow[("(w, b) = (2, 2)", "quadratic")]

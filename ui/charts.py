@@ -45,3 +45,20 @@ def neuron_panel(
         .encode(x="z:Q", y="value:Q", color=color, tooltip=["curve", alt.Tooltip("value:Q", format=".5f")])
     )
     return (lines + rule + dots).properties(height=300)
+
+
+def slowdown_chart(runs: pd.DataFrame, value: str, title: str) -> alt.Chart:
+    """Nielsen's neuron over epochs: colour = cost, dash = start (core.theory.slowdown)."""
+    costs = ["quadratic", "cross-entropy"]
+    return (
+        alt.Chart(runs, title=title)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("epoch:Q"),
+            y=alt.Y(f"{value}:Q", title=value.replace("_", " ")),
+            color=alt.Color("cost:N", scale=alt.Scale(domain=costs, range=["#ff7f0e", "#1f77b4"])),
+            strokeDash=alt.StrokeDash("start:N", title="start"),
+            tooltip=["start", "cost", "epoch", alt.Tooltip(f"{value}:Q", format=".4f")],
+        )
+        .properties(height=260)
+    )
