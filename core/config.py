@@ -43,6 +43,8 @@ class RunConfig:
     epochs: int = 300
     seed: int = 0  # data, init and batch order; seed s+k for the k-th extra seed's init and order
     seeds: int = 1  # runs per loss, trained together (vectorized)
+    square_k: float = 1.0  # mse-logits only: weight on the true class (Hui & Belkin's k; 1 = plain)
+    square_m: float = 1.0  # mse-logits only: target value of the true logit (Hui & Belkin's M; 1 = plain)
 
     def __post_init__(self):
         validate(self)
@@ -66,6 +68,11 @@ class RunConfig:
             name = sorted(unknown)[0]
             raise ConfigError(name, f"unknown setting; known: {', '.join(sorted(FIELD_NAMES))}")
         return cls(**{k: parse_field(k, v) for k, v in values.items()})
+
+    def loss_options(self, name: str) -> dict[str, float]:
+        """Keyword options a registry loss takes from this config (only mse-logits has any)."""
+        values = {"k": self.square_k, "m": self.square_m}
+        return {option: values[option] for option in losses.get(name).options}
 
     @property
     def runs(self) -> list[tuple[str, int]]:
@@ -148,6 +155,8 @@ def validate(c: RunConfig) -> None:
     _check_range("epochs", c.epochs, 1, MAX_EPOCHS)
     _check_range("seed", c.seed, 0, MAX_SEED - MAX_SEEDS)
     _check_range("seeds", c.seeds, 1, MAX_SEEDS)
+    _check_range("square_k", c.square_k, 0.0, 100.0, low_open=True)
+    _check_range("square_m", c.square_m, 0.0, 100.0, low_open=True)
 
 
 def from_query(params: dict[str, str], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:

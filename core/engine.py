@@ -60,12 +60,18 @@ class Race:
         """Detached parameters of run r, for torch.func.functional_call(self.model, ...)."""
         return {name: p[r].detach() for name, p in self.params.items()}
 
+    def dlogits(self, r: int, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Closed-form ∂ℓᵢ/∂zᵢ of run r's loss (with its config options); z (N, K) -> (N, K)."""
+        name = self.runs[r][0]
+        return losses.get(name).dlogits(z, y, **self.config.loss_options(name))
+
     def _per_run_loss(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean loss of each run: z (R, N, K), y (R, N) -> (R,)."""
         out = torch.empty(len(self.runs), dtype=z.dtype)
         for name in self.config.losses:
             idx = [r for r, (loss, _) in enumerate(self.runs) if loss == name]
-            out = out.index_put((torch.tensor(idx),), losses.get(name).loss(z[idx], y[idx]).mean(-1))
+            per_sample = losses.get(name).loss(z[idx], y[idx], **self.config.loss_options(name))  # (|idx|, N)
+            out = out.index_put((torch.tensor(idx),), per_sample.mean(-1))
         return out
 
     def _backward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -87,9 +93,7 @@ class Race:
             self.train_probs = losses.probabilities(self.config.losses[0], z)  # (R, N, C), reused by views
             acc = (self.train_probs.argmax(-1) == y).float().mean(-1)
             val_acc = self.probabilities(d.x_val).argmax(-1).eq(d.y_val).float().mean(-1) if len(d.y_val) else None
-            dl_norm = torch.stack(
-                [losses.get(name).dlogits(z[r], d.y_train).norm(dim=-1).mean() for r, (name, _) in enumerate(self.runs)]
-            )
+            dl_norm = torch.stack([self.dlogits(r, z[r], d.y_train).norm(dim=-1).mean() for r in range(len(self.runs))])
         records = []
         for r, (name, seed) in enumerate(self.runs):
             if not self.alive[r]:

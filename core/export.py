@@ -80,6 +80,12 @@ MINI_BATCH = """        perm = torch.randperm(len(y), generator=order)
             optimizer.step()"""
 
 
+def _loss_code(name: str, c: RunConfig) -> str:
+    if name == "mse-logits" and (c.square_k, c.square_m) != (1.0, 1.0):  # Hui & Belkin's rescaled square loss
+        return f"((1 + {c.square_k - 1!r} * F.one_hot(y, C)) * (logits - {c.square_m!r} * F.one_hot(y, C)) ** 2).mean()"
+    return LOSS_CODE[name]
+
+
 def pytorch_script(config: RunConfig) -> str:
     """The script's source text."""
     c = config
@@ -93,7 +99,7 @@ def pytorch_script(config: RunConfig) -> str:
         title=f"{', '.join(c.losses)} on {c.dataset} (C = {c.classes}, N = {c.samples}), {c.epochs} epochs",
         seed=c.seed, dataset=c.dataset, classes=c.classes, samples=c.samples, noise=c.noise,
         label_noise=c.label_noise, val_fraction=c.val_fraction,
-        loss_lines="\n".join(f"    {name!r}: lambda logits, y: {LOSS_CODE[name]},{LOSS_COMMENT.get(name, '')}" for name in c.losses),
+        loss_lines="\n".join(f"    {name!r}: lambda logits, y: {_loss_code(name, c)},{LOSS_COMMENT.get(name, '')}" for name in c.losses),
         arch=f"MLP with hidden widths {list(c.hidden)}" if c.hidden else "A linear model",
         hidden="".join(f"{w}, " for w in c.hidden), outputs=output_size(c.losses[0], c.classes),
         act="Tanh" if c.activation == "tanh" else "ReLU", init_scale=c.init_scale,

@@ -8,13 +8,13 @@ from core import losses
 from core.engine import Race
 
 
-def param_grad_norms(model, params, loss_name, x, y) -> torch.Tensor:
+def param_grad_norms(model, params, loss_name, x, y, **options) -> torch.Tensor:
     """‖∂ℓᵢ/∂θ‖₂ for every sample via vmap(grad(functional_call)); x (N, D), y (N,) -> (N,)."""
     loss_fn = losses.get(loss_name).loss
 
     def sample_loss(p, xi, yi):
         z = functional_call(model, p, (xi.unsqueeze(0),))  # (1, K)
-        return loss_fn(z, yi.unsqueeze(0)).squeeze(0)
+        return loss_fn(z, yi.unsqueeze(0), **options).squeeze(0)
 
     per_sample = vmap(grad(sample_loss), in_dims=(None, 0, 0))(params, x, y)  # name -> (N, *shape)
     return torch.sqrt(sum(g.flatten(1).pow(2).sum(1) for g in per_sample.values()))
@@ -31,8 +31,10 @@ def sample_table(race: Race) -> pd.DataFrame:
         frame = {
             "run": name, "seed": seed, "index": range(len(d.y_train)), "label": d.y_train.numpy(),
             "p_true": probs[r].gather(1, d.y_train.unsqueeze(1)).squeeze(1).numpy(),
-            "dlogit_norm": losses.get(name).dlogits(z[r], d.y_train).norm(dim=1).numpy(),
-            "param_grad_norm": param_grad_norms(race.model, race.run_params(r), name, d.x_train, d.y_train).numpy(),
+            "dlogit_norm": race.dlogits(r, z[r], d.y_train).norm(dim=1).numpy(),
+            "param_grad_norm": param_grad_norms(
+                race.model, race.run_params(r), name, d.x_train, d.y_train, **race.config.loss_options(name)
+            ).numpy(),
         }  # fmt: skip
         frame.update({f"prob_{k}": probs[r, :, k].numpy() for k in range(C)})
         if d.input_dim == 2:

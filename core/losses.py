@@ -17,8 +17,9 @@ class Loss:
     label: str
     formula: str  # LaTeX, per sample
     binary: bool  # True: one logit (needs 2 classes); False: one logit per class
-    loss: Callable[[Tensor, Tensor], Tensor]  # z (..., K), y (...,) int -> (...,)
-    dlogits: Callable[[Tensor, Tensor], Tensor]  # z (..., K), y (...,) -> (..., K), d loss_i / d z_i
+    loss: Callable[..., Tensor]  # z (..., K), y (...,) int, **options -> (...,)
+    dlogits: Callable[..., Tensor]  # z (..., K), y (...,), **options -> (..., K), d loss_i / d z_i
+    options: tuple[str, ...] = ()  # keyword options loss and dlogits accept
 
 
 def one_hot(y: Tensor, num_classes: int, like: Tensor) -> Tensor:
@@ -65,12 +66,20 @@ def _mse_sigmoid_grad(z, y):
     return 2 * (p - _target(y, z)) * p * (1 - p)
 
 
-def _mse_logits(z, y):
-    return (z - one_hot(y, z.shape[-1], z)).pow(2).mean(-1)
+def _square_weights(z, y, k, m):
+    """Hui & Belkin's rescaling: weight k and target M on the true class, weight 1 and target 0 elsewhere."""
+    onehot = one_hot(y, z.shape[-1], z)
+    return 1 + (k - 1) * onehot, m * onehot
 
 
-def _mse_logits_grad(z, y):
-    return (2.0 / z.shape[-1]) * (z - one_hot(y, z.shape[-1], z))
+def _mse_logits(z, y, k=1.0, m=1.0):
+    weight, target = _square_weights(z, y, k, m)
+    return (weight * (z - target).pow(2)).mean(-1)
+
+
+def _mse_logits_grad(z, y, k=1.0, m=1.0):
+    weight, target = _square_weights(z, y, k, m)
+    return (2.0 / z.shape[-1]) * weight * (z - target)
 
 
 def _softmax_ce(z, y):
@@ -100,7 +109,15 @@ LOSSES: dict[str, Loss] = {
         Loss("mse", "MSE on softmax", r"\tfrac{1}{C}\sum_k (p_k - y_k)^2", False, _mse, _mse_grad),
         Loss("bce", "BCE with logits", r"-[y\log p + (1-y)\log(1-p)],\; p=\sigma(z)", True, _bce, _bce_grad),
         Loss("mse-sigmoid", "MSE on sigmoid", r"(\sigma(z) - y)^2", True, _mse_sigmoid, _mse_sigmoid_grad),
-        Loss("mse-logits", "Square loss on logits", r"\tfrac{1}{C}\sum_k (z_k - y_k)^2", False, _mse_logits, _mse_logits_grad),
+        Loss(
+            "mse-logits",
+            "Square loss on logits",
+            r"\tfrac{1}{C}\big[k\,(z_y - M)^2 + \sum_{j \ne y} z_j^2\big]",
+            False,
+            _mse_logits,
+            _mse_logits_grad,
+            options=("k", "m"),
+        ),
         Loss(
             "softmax-ce",
             "Softmax, then cross-entropy (bug)",

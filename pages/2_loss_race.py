@@ -18,6 +18,7 @@ GROUPS = {
     "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
     "Model": ["hidden", "activation", "init_scale"],
     "Optimiser": ["optimizer", "lr", "momentum", "batch_size"],
+    "Square loss on logits (mse-logits)": ["square_k", "square_m"],
 }
 FIELDS = [field for fields in GROUPS.values() for field in fields]
 

@@ -71,3 +71,10 @@ def test_from_query_falls_back_per_field_with_warnings():
 def test_from_query_applies_fields_that_need_each_other():
     config, warnings = from_query({"dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid"})
     assert (config.dataset, config.classes, config.losses, warnings) == ("moons", 2, ("bce", "mse-sigmoid"), [])
+
+
+def test_loss_options_only_for_the_square_loss():
+    config = RunConfig(losses=("ce", "mse-logits"), square_k=2.0, square_m=7.0)
+    assert config.loss_options("mse-logits") == {"k": 2.0, "m": 7.0} and config.loss_options("ce") == {}
+    with pytest.raises(ConfigError, match="square_k"):
+        RunConfig(square_k=0.0)

@@ -102,3 +102,14 @@ def test_reference_point_z_minus_4_6():
     z, y = torch.tensor([[-4.6]], dtype=torch.float64), torch.tensor([1])
     ce, mse_half = L.get("bce").dlogits(z, y).abs().item(), L.get("mse-sigmoid").dlogits(z, y).abs().item() / 2
     assert (round(ce, 5), round(mse_half, 6), round(ce / mse_half, 1)) == (0.99005, 0.009755, 101.5)
+
+
+@pytest.mark.parametrize("k,m", [(1.0, 1.0), (5.0, 15.0), (0.5, 3.0)])
+def test_rescaled_square_loss_matches_its_definition_and_autograd(k, m):
+    z, y = logits_for("mse-logits", scale=4.0)
+    onehot = F.one_hot(y, C).double()
+    expected = (k * (z.gather(1, y[:, None]).squeeze(1) - m) ** 2 + ((z * (1 - onehot)) ** 2).sum(1)) / C
+    torch.testing.assert_close(L.get("mse-logits").loss(z, y, k=k, m=m), expected)
+    z.requires_grad_()
+    (auto,) = torch.autograd.grad(L.get("mse-logits").loss(z, y, k=k, m=m).sum(), z)
+    torch.testing.assert_close(L.get("mse-logits").dlogits(z.detach(), y, k=k, m=m), auto, atol=1e-9, rtol=1e-9)

@@ -104,3 +104,18 @@ def test_exported_pytorch_script_reproduces_the_engine(config):
         loss, acc = float(rest.split(",")[0]), float(rest.split("accuracy ")[1])
         assert name == record["run"] and loss == pytest.approx(record["loss"], rel=1e-4, abs=1e-6)
         assert acc == pytest.approx(record["accuracy"], abs=1e-4)
+
+
+def test_exported_script_with_rescaled_square_loss():
+    config = RunConfig(samples=100, epochs=5, losses=("ce", "mse-logits"), square_k=3.0, square_m=5.0, dataset="blobs", classes=4)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(pytorch_script(config), "run.py", "exec"), {"__name__": "__main__"})
+    race = Race(config)
+    race.advance(5)
+    square = float(out.getvalue().splitlines()[1].split("final loss ")[1].split(",")[0])
+    assert square == pytest.approx(race.history[-1]["loss"], rel=1e-4)
+    assert (
+        race.history[-1]["loss"]
+        != Race(RunConfig(samples=100, epochs=5, losses=("mse-logits",), dataset="blobs", classes=4)).history[0]["loss"]
+    )

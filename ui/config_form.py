@@ -14,10 +14,13 @@ LABELS = {
     "hidden": "Hidden widths (comma-separated, 0 = linear)", "activation": "Activation", "init_scale": "Init scale",
     "optimizer": "Optimizer", "lr": "Learning rate", "momentum": "Momentum (SGD)", "batch_size": "Batch size (0 = full batch)",
     "epochs": "Epochs", "seed": "Seed", "seeds": "Seeds per loss",
+    "square_k": "k: weight on the true class", "square_m": "M: target of the true logit",
 }  # fmt: skip
 HELP = {
     "init_scale": "Multiplies the initial weights. Large values make the model confidently wrong at epoch 0.",
     "seeds": "Runs per loss with seeds S, S+1, …: trained together, drawn as a mean line and a min–max band.",
+    "square_k": "Hui & Belkin (2021) rescale the square loss on logits for many classes; k = M = 1 is plain MSE on logits.",
+    "square_m": "Hui & Belkin (2021) rescale the square loss on logits for many classes; k = M = 1 is plain MSE on logits.",
     "losses": "ce: cross-entropy · mse: nn.MSELoss on softmax · mse-logits: square loss on logits · "
     "softmax-ce: softmax before CrossEntropyLoss (bug) · bce / mse-sigmoid: one logit, C = 2 · mae: ‖p − y‖₁",
 }
