@@ -44,10 +44,10 @@ def _balanced_labels(n, c):
 
 
 def blobs(n, c, noise, g):
-    """C Gaussian blobs with centres evenly spaced on a circle of radius 2."""
+    """C Gaussian blobs with centres evenly spaced on a circle of radius max(2, C/4), so many classes stay apart."""
     y = _balanced_labels(n, c)
     angle = 2 * math.pi * y / c
-    centres = 2 * torch.stack([angle.cos(), angle.sin()], 1)  # (N, 2)
+    centres = max(2.0, c / 4) * torch.stack([angle.cos(), angle.sin()], 1)  # (N, 2)
     return centres + (0.2 + noise) * _normal(n, 2, g), y
 
 

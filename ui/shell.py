@@ -31,6 +31,12 @@ PAGES = [
         ":material/sprint:",
         "Cross-entropy and MSE trained live from the same weights and batches: curves, gradients, decision regions.",
     ),
+    Page(
+        "pages/5_when_mse_is_fine.py",
+        "When is MSE fine?",
+        ":material/balance:",
+        "The honest counterpoint: calibration, label noise, and the square loss on logits across class counts.",
+    ),
 ]
 
 

@@ -1,0 +1,49 @@
+"""Pure Altair builders for 'When is MSE fine?': reliability diagram, label-noise and class-count sweeps."""
+
+import altair as alt
+import pandas as pd
+
+from ui.race_charts import LOSS_COLORS
+
+
+def _colors(runs: list[str]) -> alt.Scale:
+    return alt.Scale(
+        domain=runs, range=[LOSS_COLORS.get(r.split(" ")[0], "#8c564b") if "(" not in r else "#17becf" for r in runs]
+    )
+
+
+def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Accuracy against confidence per bin (dot size = samples); the diagonal is perfect calibration."""
+    runs = list(dict.fromkeys(table.run))
+    diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="gray", strokeDash=[4, 4])
+    base = alt.Chart(table, title="Reliability on validation data (dashed: perfectly calibrated)").encode(
+        x=alt.X("confidence:Q", title="mean confidence in bin", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("accuracy:Q", title="accuracy in bin", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("run:N", title="loss", scale=_colors(runs)),
+    )
+    tooltip = [
+        "run",
+        "bin_from",
+        "bin_to",
+        alt.Tooltip("confidence:Q", format=".3f"),
+        alt.Tooltip("accuracy:Q", format=".3f"),
+        "count",
+    ]
+    dots = base.mark_circle(opacity=0.8).encode(size=alt.Size("count:Q", title="samples in bin"), tooltip=tooltip)
+    return (diagonal.encode(x="x:Q", y="y:Q") + base.mark_line(strokeWidth=2) + dots).properties(height=320)
+
+
+def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False) -> alt.Chart:
+    """Final validation accuracy per loss against a swept setting."""
+    runs = list(dict.fromkeys(sweep.run))
+    return (
+        alt.Chart(sweep, title=title)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
+            y=alt.Y("val_accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("run:N", title="loss", scale=_colors(runs)),
+            tooltip=["run", x, alt.Tooltip("val_accuracy:Q", format=".3f"), "status"],
+        )
+        .properties(height=300)
+    )
