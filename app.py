@@ -1,30 +1,46 @@
-"""Loss Lab home: the short answer, and a way into each page."""
+"""Loss Lab home: the one-paragraph answer, a live figure, and a card for each page."""
 
 import streamlit as st
+import torch
 
-from ui import shell
+from core.theory import neuron_curves, neuron_point, z_grid
+from ui import charts, shell
 
 shell.setup("Home")
 st.title("Loss Lab")
 st.subheader("Why do we train classifiers with cross-entropy, not MSE?")
-st.markdown(
-    """
-**Short answer:** because of the gradient. With a softmax or sigmoid output, the gradient of
-cross-entropy with respect to the logits is simply **p − y**: the more wrong the model, the harder it is
-pushed. MSE on the same probabilities picks up the derivative of the squashing function,
-**p(1 − p)** for a sigmoid, which goes to zero when the model is *confidently wrong*. Exactly the
-samples that most need fixing get almost no gradient, so MSE trains slowly and depends on a lucky
-start.
+
+answer, figure = st.columns([1, 1], gap="large")
+with answer:
+    st.markdown(
+        """
+**Because of the gradient.** With a softmax or sigmoid output, the gradient of cross-entropy with respect
+to the logits is simply **p − y**: the more wrong the model, the harder it is pushed. MSE on the same
+probabilities picks up the derivative of the squashing function, **p(1 − p)** for a sigmoid, which goes to
+zero when the model is *confidently wrong*. The samples that most need fixing get almost no gradient, so
+MSE trains slowly and depends on a lucky start.
 
 **The honest part:** MSE on probabilities (the Brier score) still has its minimum at the true
 probabilities, and a square loss on raw logits can train well. The trouble is optimisation, not the
-optimum. Loss Lab shows all of this with real PyTorch models, not slides.
+optimum. Every page below shows it with real PyTorch models, not slides.
 """
-)
+    )
+with figure:
+    curves = neuron_curves(z_grid(8.0, 161), 1, half_mse=True)
+    marks = neuron_curves(torch.tensor([-4.6], dtype=torch.float64), 1, half_mse=True)
+    st.altair_chart(
+        charts.neuron_panel(curves, "gradient", -4.6, marks, "|∂L/∂z| for y = 1, log axis", log=True), width="stretch"
+    )
+    point = neuron_point(-4.6, 1, half_mse=True)
+    st.caption(
+        f"Confidently wrong, z = −4.6 (p = {point['p']:.2f}): cross-entropy's gradient is {abs(point['ce_grad']):.2f}, "
+        f"½-MSE's {abs(point['mse_grad']):.4f} — {point['ratio']:.0f}× smaller."
+    )
 
-st.markdown("#### Pages")
-for page in shell.PAGES[1:]:
-    with st.container(border=True):
+st.markdown("#### Explore")
+cards = st.columns(2)
+for i, page in enumerate(shell.PAGES[1:]):
+    with cards[i % 2].container(border=True):
         st.page_link(page.script, label=page.label, icon=page.icon)
         st.caption(page.blurb)
 st.caption("Also on the command line: `python -m core train --loss ce --loss mse --out history.csv`.")

@@ -53,3 +53,8 @@ def test_theory_numbers_follow_the_widgets():
     at.slider(key="nielsen_lr").set_value(0.5).run()
     table = at.dataframe[0].value
     assert list(table["output a"].round(4)) == [0.8176, 0.8176, 0.9820, 0.9820] and not at.exception
+
+
+def test_home_caption_numbers():
+    at = run("app.py")
+    assert "cross-entropy's gradient is 0.99, ½-MSE's 0.0098 — 101× smaller" in at.caption[0].value
