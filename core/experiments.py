@@ -8,6 +8,15 @@ from core import calibration
 from core.config import RunConfig
 from core.engine import Race
 
+# The page's experiments. Adam for calibration and noise (both losses train: we compare what they reach);
+# SGD for the class sweep, where MSE on softmax starves as C grows.
+CALIBRATION = RunConfig(dataset="blobs", classes=3, samples=1000, noise=0.8, val_fraction=0.5, hidden=(32, 32),
+                        optimizer="adam", lr=0.01, epochs=200, losses=("ce", "mse"))  # fmt: skip
+NOISE = RunConfig(dataset="blobs", classes=4, samples=600, noise=0.4, val_fraction=0.25, hidden=(32, 32),
+                  optimizer="adam", lr=0.01, epochs=200, losses=("ce", "mse", "mae"))  # fmt: skip
+CLASSES = RunConfig(dataset="blobs", classes=2, samples=600, noise=0.1, hidden=(64, 64), optimizer="sgd", lr=0.1,
+                    epochs=200, losses=("ce", "mse", "mse-logits"))  # fmt: skip
+
 
 def trained(config: RunConfig) -> Race:
     """A race run to its last epoch."""

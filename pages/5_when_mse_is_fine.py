@@ -4,9 +4,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.config import RunConfig
-from core.experiments import calibration_report, class_sweep, noise_sweep
-from ui import honest_charts, shell
+from core.experiments import CALIBRATION, CLASSES, NOISE
+from ui import cached, honest_charts, shell
 
 shell.setup("When is MSE fine?")
 st.title("When is MSE fine?")
@@ -17,36 +16,13 @@ st.markdown(
     "init-sensitive training), not the optimum. Each claim below is a run you can change."
 )
 
-CALIBRATION = RunConfig(dataset="blobs", classes=3, samples=1000, noise=0.8, val_fraction=0.5, hidden=(32, 32),
-                        optimizer="adam", lr=0.01, epochs=200, losses=("ce", "mse"))  # fmt: skip
-NOISE = RunConfig(dataset="blobs", classes=4, samples=600, noise=0.4, val_fraction=0.25, hidden=(32, 32),
-                  optimizer="adam", lr=0.01, epochs=200, losses=("ce", "mse", "mae"))  # fmt: skip
-CLASSES = RunConfig(dataset="blobs", classes=2, samples=600, noise=0.1, hidden=(64, 64), optimizer="sgd", lr=0.1,
-                    epochs=200, losses=("ce", "mse", "mse-logits"))  # fmt: skip
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_calibration(values: dict[str, str]):
-    return calibration_report(RunConfig.from_dict(values))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_noise_sweep(values: dict[str, str], levels: tuple[float, ...]):
-    return noise_sweep(RunConfig.from_dict(values), list(levels))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_class_sweep(values: dict[str, str], counts: tuple[int, ...], k: float, m: float):
-    return class_sweep(RunConfig.from_dict(values), list(counts), k, m)
-
-
 st.header("1. Calibration: MSE's probabilities are calibrated too")
 left, right = st.columns([1, 2])
 dataset = left.selectbox("Dataset", ["blobs", "moons", "spirals"], key="cal_dataset")
 noise = left.slider("Input noise", 0.0, 1.5, 0.8, 0.1, key="cal_noise")
 calibration_config = replace(CALIBRATION, dataset=dataset, classes=3 if dataset != "moons" else 2, noise=noise)
 with st.spinner("Training cross-entropy and MSE from the same start…"):
-    table, metrics = cached_calibration(calibration_config.to_dict())
+    table, metrics = cached.calibration(calibration_config.to_dict())
 right.altair_chart(honest_charts.reliability_chart(table), width="stretch")
 left.dataframe(metrics.drop(columns="status").set_index("loss").T.round(4))
 st.caption(
@@ -63,7 +39,7 @@ st.markdown(
 levels = st.multiselect("Label-noise fractions", [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], default=[0.0, 0.2, 0.4], key="noise_levels")
 if levels:
     with st.spinner("Training one race per noise level…"):
-        sweep = cached_noise_sweep(NOISE.to_dict(), tuple(sorted(levels)))
+        sweep = cached.label_noise(NOISE.to_dict(), tuple(sorted(levels)))
     st.altair_chart(
         honest_charts.sweep_chart(
             sweep, "label_noise", "label-noise fraction", "Validation accuracy after training on noisy labels"
@@ -83,7 +59,7 @@ k_col, m_col = st.columns(2)
 k = k_col.slider("k (weight on the true class)", 1.0, 10.0, 5.0, 0.5, key="square_k")
 m = m_col.slider("M (target for the true logit)", 1.0, 15.0, 5.0, 0.5, key="square_m")
 with st.spinner("Training on 2, 10 and 50 classes…"):
-    classes = cached_class_sweep(CLASSES.to_dict(), (2, 10, 50), k, m)
+    classes = cached.class_counts(CLASSES.to_dict(), (2, 10, 50), k, m)
 st.altair_chart(
     honest_charts.sweep_chart(
         classes, "classes", "classes C (log axis)", "Validation accuracy against the number of classes (blobs)", log_x=True

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import RunConfig
-from core.experiments import calibration_report
+from core.experiments import CALIBRATION, calibration_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,19 +29,7 @@ def test_renders_all_three_experiments(at):
 
 def test_calibration_numbers_are_the_experiment_s(at):
     page = at.dataframe[0].value  # rows: val accuracy, ECE, Brier, NLL; columns: ce, mse
-    config = RunConfig(
-        dataset="blobs",
-        classes=3,
-        samples=1000,
-        noise=0.8,
-        val_fraction=0.5,
-        hidden=(32, 32),
-        optimizer="adam",
-        lr=0.01,
-        epochs=200,
-        losses=("ce", "mse"),
-    )
-    _, metrics = calibration_report(config)
+    _, metrics = calibration_report(CALIBRATION)
     expected = metrics.set_index("loss")
     for loss in ("ce", "mse"):
         assert page.loc["Brier", loss] == pytest.approx(round(expected.loc[loss, "Brier"], 4))

@@ -1,0 +1,40 @@
+"""Every st.cache_data wrapper, shared by the pages and the tour: pure tables keyed by config strings.
+
+Only immutable results are cached (DataFrames built from a finished run), never a model or a Race: those
+belong to one session. Arguments are config.to_dict() strings, which st.cache_data can hash.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from core.config import RunConfig
+from core.engine import RECORD_COLUMNS
+from core.experiments import calibration_report, class_sweep, noise_sweep, trained
+from core.grads import sample_table
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def race_history(values: dict[str, str]) -> pd.DataFrame:
+    """The full history of a config trained to its last epoch."""
+    return pd.DataFrame(trained(RunConfig.from_dict(values)).history, columns=RECORD_COLUMNS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def final_samples(values: dict[str, str]) -> pd.DataFrame:
+    """Per-sample gradients (core.grads.sample_table) after training a config to its last epoch."""
+    return sample_table(trained(RunConfig.from_dict(values)))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def calibration(values: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return calibration_report(RunConfig.from_dict(values))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFrame:
+    return noise_sweep(RunConfig.from_dict(values), list(levels))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
+    return class_sweep(RunConfig.from_dict(values), list(counts), k, m)
