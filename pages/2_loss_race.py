@@ -22,7 +22,7 @@ GROUPS = {
 }
 FIELDS = [field for fields in GROUPS.values() for field in fields]
 
-shell.setup("Loss race")
+shell.setup("Loss race", url_params=FIELDS)
 st.title("Loss race: cross-entropy vs MSE")
 st.markdown(
     "Every run starts from **the same weights** and sees **the same batches**: only the loss differs. "
@@ -30,7 +30,7 @@ st.markdown(
 )
 ignored = config_form.load_from_url(PAGE, PRESETS["Default"], FIELDS)
 if ignored:
-    st.warning("Some link parameters were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
+    st.warning("Some link values were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
 
 with st.sidebar:
     st.markdown("#### Settings")

@@ -71,7 +71,7 @@ def test_query_round_trip_and_same_numbers_as_the_engine():
 def test_bad_url_parameters_fall_back_with_a_warning():
     at = open_race(lr="banana", epochs="-5", classes="1e9", color="red", hidden="<script>", losses="ce,nope")
     assert not at.exception
-    text = at.warning[0].value
+    text = " ".join(w.value for w in at.warning)
     for name in ["lr", "epochs", "classes", "color", "hidden", "losses"]:
         assert name in text
     assert RunConfig.from_dict(dict(at.query_params)) == PRESETS["Default"]

@@ -50,13 +50,13 @@ def apply(page: str, config: RunConfig, fields: list[str]) -> None:
 
 
 def load_from_url(page: str, defaults: RunConfig, fields: list[str]) -> list[str]:
-    """Once per session and page: seed the widgets from the query string; return what was ignored."""
+    """Once per session and page: seed the widgets from the query string; return the values it ignored.
+
+    Unknown keys are shell.setup's to report (it knows every key the page reads)."""
     flag = _key(page, "__loaded")
     if flag not in st.session_state:
         params = st.query_params.to_dict()  # a repeated key keeps its last value
-        known = {k: v for k, v in params.items() if k in fields}
-        config, warnings = from_query(known, base=defaults)
-        warnings = [f"ignored unknown parameter {k[:40]!r}" for k in params if k not in fields] + warnings
+        config, warnings = from_query({k: v for k, v in params.items() if k in fields}, base=defaults)
         set_widgets(page, config, fields)
         st.session_state[flag] = warnings
     return st.session_state[flag]

@@ -1,5 +1,6 @@
 """The setup every page calls first: page config, torch threads, and the sidebar navigation."""
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import streamlit as st
@@ -40,11 +41,16 @@ PAGES = [
 ]
 
 
-def setup(title: str) -> None:
-    """Call first on every page."""
+def setup(title: str, url_params: Iterable[str] | None = ()) -> None:
+    """Call first on every page; url_params are the query keys the page reads (None: it checks its own)."""
     st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
     with st.sidebar:
         st.markdown("### Loss Lab")
         st.caption("Why classifiers train with cross-entropy, not MSE — shown with live torch models.")
         for page in PAGES:
             st.page_link(page.script, label=page.label, icon=page.icon)
+    if url_params is not None:
+        unknown = [key for key in st.query_params if key not in set(url_params)]
+        if unknown:
+            names = ", ".join(repr(key[:40]) for key in unknown[:10])
+            st.warning(f"This page ignored link parameters it does not know: {names}.", icon=":material/link_off:")

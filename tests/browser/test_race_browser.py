@@ -27,6 +27,6 @@ def test_race_bad_link_shows_a_warning(page, artifacts):
         page.goto(f"{url}/loss_race?lr=nan&epochs=-3&zzz=1")
         wait_until_idle(page)
         assert page_problems(page) == []
-        warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+        warning = " ".join(page.locator('[data-testid="stAlertContentWarning"]').all_inner_texts())
         assert "lr" in warning and "epochs" in warning and "zzz" in warning
         page.screenshot(path=artifacts / "race_bad_link.png")

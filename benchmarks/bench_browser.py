@@ -1,0 +1,62 @@
+"""Real browser: Start on the Default race → final frame drawn, and how many frames were drawn on the way.
+
+python -m benchmarks.bench_browser [--quick]   (prints; never gates)
+"""
+
+import argparse
+import time
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_until_idle
+
+# Records every distinct progress text ("Epoch k of N · …") the page shows, with its time: one per drawn frame.
+WATCH_FRAMES = """() => {
+  window.__frames = [];
+  const seen = () => {
+    const el = document.querySelector('[data-testid="stProgress"]');
+    const text = el ? el.innerText : null;
+    const last = window.__frames.at(-1);
+    if (text && (!last || last.text !== text)) window.__frames.push({t: performance.now(), text});
+  };
+  new MutationObserver(seen).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def measure(epochs: int) -> dict:
+    """Seconds from the Start click to the final frame, frames drawn, frames per second."""
+    with streamlit_server() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(f"{url}/loss_race?epochs={epochs}")
+        wait_until_idle(page)
+        page.evaluate(WATCH_FRAMES)
+        clicked = page.evaluate("performance.now()")
+        page.get_by_role("button", name="Start", exact=True).click()
+        final = f"Epoch {epochs} of {epochs}"
+        page.wait_for_function(f"window.__frames.some(f => f.text.startsWith('{final}'))", timeout=120_000)
+        frames = page.evaluate("window.__frames")
+        browser.close()
+    done = next(f["t"] for f in frames if f["text"].startswith(final))
+    drawn = [f for f in frames if f["t"] <= done]
+    seconds = (done - clicked) / 1000
+    return {"seconds": seconds, "frames": len(drawn), "fps": len(drawn) / seconds if seconds else float("nan")}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="40 epochs, no targets: a smoke run")
+    args = parser.parse_args(argv)
+    epochs = 40 if args.quick else 300
+    t = time.perf_counter()
+    result = measure(epochs)
+    print(f"browser: Default race, {epochs} epochs: final frame {result['seconds']:.2f} s after Start, "
+          f"{result['frames']} frames drawn ({result['fps']:.1f} per second)")  # fmt: skip
+    if not args.quick:
+        print(f"target final frame <= 3 s: {'PASS' if result['seconds'] <= 3 else 'MISS'} ({result['seconds']:.2f} s)")
+        print(f"target >= 5 frames per second: {'PASS' if result['fps'] >= 5 else 'MISS'} ({result['fps']:.1f})")
+    print(f"(whole benchmark {time.perf_counter() - t:.1f} s, shared machine: compare runs, don't quote)")
+
+
+if __name__ == "__main__":
+    main()
