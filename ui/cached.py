@@ -11,6 +11,7 @@ from core.config import RunConfig
 from core.engine import RECORD_COLUMNS
 from core.experiments import calibration_report, class_sweep, noise_sweep, trained
 from core.grads import sample_table
+from core.timeline import timeline
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -38,3 +39,9 @@ def label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFra
 @st.cache_data(show_spinner=False, max_entries=32)
 def class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
     return class_sweep(RunConfig.from_dict(values), list(counts), k, m)
+
+
+@st.cache_data(show_spinner="Training with checkpoints…", max_entries=8)
+def checkpoints(values: dict[str, str]) -> pd.DataFrame:
+    """core.timeline.timeline of a config: per-sample tables at up to 20 checkpoints."""
+    return timeline(RunConfig.from_dict(values))

@@ -1,14 +1,9 @@
-"""Race charts as (data, spec): pure data preparation, plus a Vega-Lite spec built once per set of losses.
-
-Altair's validation costs tens of milliseconds per chart, too much for a live frame, so each spec is built
-with Altair once (cached) and every frame only ships fresh data through st.vega_lite_chart.
-"""
-
-import copy
-from functools import lru_cache
+"""Race charts as (data, spec): pure data preparation, plus a Vega-Lite spec built once per set of losses."""
 
 import altair as alt
 import pandas as pd
+
+from ui.specs import frozen
 
 LOSS_COLORS = {
     "ce": "#1f77b4", "bce": "#1f77b4", "mse": "#ff7f0e", "mse-sigmoid": "#ff7f0e",
@@ -20,12 +15,6 @@ HEIGHT = 230
 def loss_color(runs: tuple[str, ...]) -> alt.Color:
     """One colour per loss, the same on every chart and page."""
     return alt.Color("run:N", title="loss", scale=alt.Scale(domain=list(runs), range=[LOSS_COLORS[r] for r in runs]))
-
-
-def _frozen(build):
-    """Cache a spec builder's dict; hand out copies so no caller can alter the cached one."""
-    cached = lru_cache(maxsize=64)(lambda *args: build(*args).to_dict())
-    return lambda *args: copy.deepcopy(cached(*args))
 
 
 def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, log: bool = False) -> alt.LayerChart:
@@ -40,7 +29,7 @@ def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, log
     return alt.layer(band, line).properties(height=HEIGHT)
 
 
-@_frozen
+@frozen
 def loss_spec(runs: tuple[str, ...]) -> alt.LayerChart:
     """Data: core.summary.per_epoch(history); each loss divided by its own epoch-0 value."""
     return _band_lines("relative_loss", runs, "Loss ÷ its epoch-0 value (each loss on its own scale)", "loss / loss₀")
@@ -51,7 +40,7 @@ def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
     return epochs[epochs.mean_dlogit_norm_min > 0]
 
 
-@_frozen
+@frozen
 def gradient_spec(runs: tuple[str, ...]) -> alt.LayerChart:
     title = "Mean ‖∂ℓ/∂z‖ over training samples (log axis)"
     return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", log=True)
@@ -70,7 +59,7 @@ def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@_frozen
+@frozen
 def accuracy_spec(runs: tuple[str, ...]) -> alt.LayerChart:
     base = alt.Chart(title="Accuracy: train (solid), validation (dashed)").encode(
         x=alt.X("epoch:Q"), color=loss_color(runs), detail="split:N"
@@ -85,7 +74,7 @@ def accuracy_spec(runs: tuple[str, ...]) -> alt.LayerChart:
     return alt.layer(band, line).properties(height=HEIGHT)
 
 
-@_frozen
+@frozen
 def p_true_spec(runs: tuple[str, ...]) -> alt.Chart:
     """Pre-binned p(true class) (core.views.p_true_histogram), one panel per loss; mass near 0 = confidently wrong."""
     column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(runs))

@@ -33,6 +33,12 @@ PAGES = [
         "Cross-entropy and MSE trained live from the same weights and batches: curves, gradients, decision regions.",
     ),
     Page(
+        "pages/3_per_sample_gradients.py",
+        "Per-sample gradients",
+        ":material/scatter_plot:",
+        "Which samples each loss pushes, and how hard: ‖∂ℓ/∂z‖ against p with the formula's curves, scrubbed through training.",
+    ),
+    Page(
         "pages/5_when_mse_is_fine.py",
         "When is MSE fine?",
         ":material/balance:",

@@ -1,0 +1,138 @@
+"""Per-sample gradients: which samples each loss pushes, and how hard, scrubbed through training."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core import timeline
+from core.config import RunConfig
+from core.presets import PRESETS
+from ui import cached, config_form, grad_charts, shell
+
+PAGE = "grads"
+# The Default race started confidently wrong (init scale 3), so both losses have confidently wrong samples to compare.
+DEFAULT = replace(PRESETS["Default"], init_scale=3.0, epochs=150)
+GROUPS = {
+    "Runs": ["losses", "epochs", "seed"],
+    "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
+    "Model": ["hidden", "activation", "init_scale"],
+    "Optimiser": ["optimizer", "lr", "momentum", "batch_size"],
+}
+FIELDS = [field for fields in GROUPS.values() for field in fields]
+FROM_RACE, FROM_SIDEBAR = "Runs from the Loss race page", "Sidebar settings"
+PLAY_SECONDS = 0.7
+
+shell.setup("Per-sample gradients", url_params=FIELDS)  # it warns about any other link parameter
+st.title("Per-sample gradients: who gets pushed, and how hard")
+st.markdown(
+    "One point per training sample. Cross-entropy's gradient with respect to the logits is **p − y**, so a "
+    "*confidently wrong* sample (small p for its true class) gets the largest push. MSE's gradient carries an extra "
+    "factor **p(1 − p)** that vanishes right there. Scrub through training and watch who gets fixed."
+)
+ignored = config_form.load_from_url(PAGE, DEFAULT, FIELDS)
+if ignored:
+    st.warning("Some link parameters were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
+with st.sidebar:
+    st.markdown("#### Settings")
+    form_config, problem = config_form.config_form(PAGE, GROUPS, DEFAULT)
+
+
+def chosen_config() -> RunConfig | None:
+    """The Loss race page's runs when it has finished or stopped ones (retrained identically), else the sidebar's."""
+    live = st.session_state.get("race.live") or {}
+    race_config = None if live.get("training") or live.get("race") is None else timeline.trained_config(live["race"])
+    if live.get("training"):
+        st.info("The Loss race page is still training; these are the sidebar settings.", icon=":material/sprint:")
+    if race_config is not None:
+        source = st.segmented_control("Runs", [FROM_RACE, FROM_SIDEBAR], default=FROM_RACE, required=True, key="grads.source")
+        if source == FROM_RACE:
+            return race_config
+    if problem:
+        st.warning(f"Fix this setting to see gradients: {problem}", icon=":material/tune:")
+    return form_config
+
+
+def toggle_play(epochs: list[int]) -> None:
+    """Play or pause; a callback, so it may set the slider before it is drawn."""
+    state = st.session_state
+    state["grads.playing"] = not state.get("grads.playing", False)
+    if state["grads.playing"] and state.get("grads.epoch") == epochs[-1]:
+        state["grads.epoch"] = epochs[0]  # play again from the start
+
+
+config = chosen_config()
+if config is None:
+    st.stop()
+table = cached.checkpoints(config.to_dict())
+epochs = sorted(table.epoch.unique().tolist())
+n = int((table.epoch == 0).sum() // len(config.runs))
+st.caption(
+    f"{' vs '.join(config.losses)} on {config.dataset} (C = {config.classes}, N = {n} training samples), "
+    f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
+    f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)."
+)
+play, threshold_col, log_col = st.columns([1, 3, 1], vertical_alignment="bottom")
+playing = st.session_state.get("grads.playing", False)
+play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+            on_click=toggle_play, args=(epochs,), key="grads.play", width="stretch")  # fmt: skip
+threshold = threshold_col.slider("Confidently wrong: p(true class) below", 0.01, 0.5, 0.1, 0.01, key="grads.threshold")
+log = log_col.toggle("Log y-axis", key="grads.log")
+stats = timeline.confidently_wrong(table[table.seed == config.seed], threshold)  # per threshold, not per move
+
+
+def draw(view: grad_charts.View) -> None:
+    """One checkpoint: statuses, sentences, linked scatter, timeline, parameter space."""
+    for name, text in view.problems.items():
+        st.warning(f"**{name}** {text}: no chart for this run.", icon=":material/warning:")
+    for sentence in view.sentences:
+        st.markdown(sentence)
+    if view.scatter is not None:
+        st.vega_lite_chart(*view.scatter)
+        st.caption(
+            "Shaded: the confidently wrong band. Black lines: ‖∂ℓ/∂z‖ as a function of p alone; for softmax losses it "
+            "assumes the wrong mass sits on one class (for cross-entropy an upper bound: spread evenly it is "
+            "(1 − p)·√(C/(C − 1)))."
+            + (" Drag a rectangle in any panel: the same samples light up in the others." if view.two_d else "")
+        )
+    st.subheader("Through training")
+    st.vega_lite_chart(*view.timeline)
+    if view.histogram is None:
+        return
+    st.subheader("Parameter space: ‖∂ℓᵢ/∂θ‖ per sample")
+    left, right = st.columns([1, 1])
+    left.vega_lite_chart(*view.histogram)
+    names = {"p_true": "p(true)", "dlogit_norm": "‖∂ℓ/∂z‖", "param_grad_norm": "‖∂ℓ/∂θ‖"}
+    fmt = {c: st.column_config.NumberColumn(label, format="%.3g") for c, label in names.items()}
+    right.dataframe(view.extremes, hide_index=True, column_config=fmt, height=420)
+    right.caption("Computed with torch.func: vmap over grad of each sample's own loss (core/grads.py).")
+
+
+@st.fragment(run_every=PLAY_SECONDS if playing else None)
+def scrub() -> None:
+    """The checkpoint slider and its views; while playing, each tick moves one checkpoint on."""
+    state = st.session_state
+    if state.get("grads.epoch") not in epochs:
+        state["grads.epoch"] = epochs[-1]
+    if state.get("grads.playing"):
+        at = epochs.index(state["grads.epoch"])
+        if at + 1 < len(epochs):
+            state["grads.epoch"] = epochs[at + 1]
+        else:
+            state["grads.playing"] = False
+            st.rerun()  # the whole page: the timer stops and the button reads Play again
+    epoch = st.select_slider("Checkpoint", epochs, key="grads.epoch", format_func=lambda e: f"epoch {e}")
+    draw(grad_charts.checkpoint_view(table, stats, config.losses, config.seed, config.classes, epoch, threshold, log))
+
+
+scrub()
+
+st.subheader("Reductions: whose gradient is this?")
+st.markdown(
+    "Every gradient on this page is of **one sample's own loss** ℓᵢ. Training minimised the mean-reduced batch loss "
+    "L = (1/N)·Σᵢ ℓᵢ, whose gradient is the **average** of these: ∂L/∂θ = (1/N)·Σᵢ ∂ℓᵢ/∂θ. So sample i's share of a mean-reduced "
+    'gradient is (1/N)·∂ℓᵢ/∂θ; libraries such as Opacus (`loss_reduction="mean"`) multiply by N for this reason. '
+    "And ∂ℓᵢ/∂θ = (∂zᵢ/∂θ)ᵀ·∂ℓᵢ/∂zᵢ: the network's Jacobian ∂zᵢ/∂θ is the same for every loss at the same weights "
+    "(epoch 0, one seed), so there the loss acts only through ∂ℓᵢ/∂zᵢ."
+)
+if config.seeds > 1:
+    st.caption(f"Charts show seed {config.seed}; all {config.seeds} seeds were retrained.")

@@ -1,0 +1,196 @@
+"""Per-sample gradient charts as (data, spec): specs built with Altair once per setting (cached), data shipped per frame.
+
+The scatter and input-space panels share one wide table (a row per training sample), so an Altair interval
+selection on any panel tests the same rows in every other panel: brushing links the views by sample.
+"""
+
+from typing import NamedTuple
+
+import altair as alt
+import pandas as pd
+
+from core import losses, timeline
+from core.timeline import CURVES, analytic_curves, curve_label
+from ui.race_charts import LOSS_COLORS, loss_color
+from ui.specs import frozen
+
+MUTED = "#c8c8c8"
+SHADE = "#d62728"
+PANEL = 230  # px per panel: three panels a row fit beside the sidebar at 1400 px
+PER_ROW = 3
+FRAME_COLUMNS = ["index", "label", "p_true", "dlogit_norm", "param_grad_norm"]
+
+
+def wide_points(frame: pd.DataFrame, runs: tuple[str, ...]) -> pd.DataFrame:
+    """One row per sample: index, label, x0/x1 if 2-D, and p_i, g_i (‖∂ℓ/∂z‖), t_i (‖∂ℓ/∂θ‖) for the i-th run."""
+    keep = ["index", "label"] + [c for c in ("x0", "x1") if c in frame]
+    out = frame[frame.run == runs[0]][keep].reset_index(drop=True)
+    for i, name in enumerate(runs):
+        mine = frame[frame.run == name].reset_index(drop=True)  # same sample order in every run (sample_table)
+        out[[f"p_{i}", f"g_{i}", f"t_{i}"]] = mine[["p_true", "dlogit_norm", "param_grad_norm"]].to_numpy()
+    return out
+
+
+def _title(name: str) -> alt.Title:
+    first, *rest = curve_label(name).split("; ")
+    subtitle = [f"line: {first}" if name in CURVES else first, *rest]
+    return alt.Title(f"{losses.get(name).label} ({name})", subtitle=subtitle, anchor="start")
+
+
+def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: bool, brush, linked) -> alt.LayerChart:
+    """Points of run i over the shaded confidently-wrong band, with the analytic curve drawn on top."""
+    x_scale = alt.Scale(domain=[0, 1], nice=False)
+    y_scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
+    shade = (
+        alt.Chart(pd.DataFrame({"lo": [0.0], "hi": [threshold]}))
+        .mark_rect(color=SHADE, opacity=0.13)
+        .encode(x=alt.X("lo:Q", scale=x_scale, title="p(true class)"), x2="hi:Q", tooltip=[alt.Tooltip("hi:Q", title="p below")])
+    )
+    points = (
+        alt.Chart()
+        .mark_circle(size=24)
+        .encode(
+            x=alt.X(f"p_{i}:Q", scale=x_scale, title="p(true class)"),
+            y=alt.Y(f"g_{i}:Q", scale=y_scale, title="‖∂ℓᵢ/∂zᵢ‖"),
+            color=alt.condition(linked, alt.value(LOSS_COLORS[name]), alt.value(MUTED)),
+            opacity=alt.condition(linked, alt.value(0.75), alt.value(0.35)),
+            tooltip=[
+                "index:Q",
+                "label:N",
+                alt.Tooltip(f"p_{i}:Q", title="p(true)", format=".4f"),
+                alt.Tooltip(f"g_{i}:Q", title="‖∂ℓ/∂z‖", format=".4g"),
+                alt.Tooltip(f"t_{i}:Q", title="‖∂ℓ/∂θ‖", format=".4g"),
+            ],
+        )
+        .add_params(brush)
+    )
+    mine = curves[curves.run == name]
+    line = alt.Chart(mine[mine.value > 0] if log else mine).mark_line(color="black", strokeWidth=2).encode(x="p:Q", y="value:Q")
+    if log:  # a log axis cannot place zeros
+        points = points.transform_filter(f"datum.g_{i} > 0")
+    layers = [shade, points, line] if len(mine) else [shade, points]  # mse-logits: no curve in p
+    return alt.layer(*layers, title=_title(name)).properties(width=PANEL, height=PANEL)
+
+
+def _input_space(brush, linked) -> alt.Chart:
+    """The 2-D training inputs coloured by class; brushing here selects samples in every scatter."""
+    color = alt.Color("label:N", title="class", scale=alt.Scale(scheme="dark2"), legend=alt.Legend(orient="bottom"))
+    return (
+        alt.Chart(title=alt.Title("Input space", subtitle=["drag in any panel to select samples"], anchor="start"))
+        .mark_circle(size=24)
+        .encode(
+            x=alt.X("x0:Q", title="x₀", scale=alt.Scale(zero=False)),
+            y=alt.Y("x1:Q", title="x₁", scale=alt.Scale(zero=False)),
+            color=alt.condition(linked, color, alt.value(MUTED)),
+            tooltip=["index:Q", "label:N"],
+        )
+        .add_params(brush)
+        .properties(width=PANEL, height=PANEL)
+    )
+
+
+@frozen
+def scatter_spec(runs: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool) -> alt.HConcatChart:
+    """Data: wide_points. One panel per run (shared y), plus the linked input space for 2-D data."""
+    brushes = [alt.selection_interval(name=f"brush_{i}", encodings=["x", "y"]) for i in range(len(runs))]
+    brushes += [alt.selection_interval(name="brush_x")] if two_d else []
+    linked = brushes[0]
+    for brush in brushes[1:]:
+        linked = linked & brush  # highlighted: inside every drawn brush (an empty brush selects all)
+    curves = analytic_curves(runs, classes)
+    panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(runs)]
+    rows = [alt.hconcat(*panels[k : k + PER_ROW]) for k in range(0, len(panels), PER_ROW)]
+    scatters = (alt.vconcat(*rows) if len(rows) > 1 else rows[0]).resolve_scale(y="shared")  # magnitudes compare
+    if not two_d:
+        return scatters
+    space = _input_space(brushes[-1], linked)
+    return alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
+
+
+@frozen
+def timeline_spec(runs: tuple[str, ...], threshold: float) -> alt.HConcatChart:
+    """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint."""
+    base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(runs))
+    rule = alt.Chart().mark_rule(color="black", strokeDash=[4, 3]).encode(x="current:Q")
+    tip = ["run:N", "epoch:Q", "n:Q", alt.Tooltip("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖", format=".4g")]
+    mean = (
+        base.mark_line(point=True)
+        .encode(y=alt.Y("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖ (log)", scale=alt.Scale(type="log")), tooltip=tip)
+        .transform_filter("datum.mean_dlogit_norm > 0")  # float32 underflow to 0 would break the log axis
+    )
+    count = base.mark_line(point=True).encode(y=alt.Y("n:Q", title="samples"), tooltip=tip)
+    title = f"Confidently wrong samples (p < {threshold:g}) through training"
+    return alt.hconcat(
+        alt.layer(mean, rule, title=alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")).properties(width=330),
+        alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=330),
+    )
+
+
+def timeline_data(stats: pd.DataFrame, current: int) -> pd.DataFrame:
+    """confidently_wrong rows with the shown checkpoint's epoch on every row (for the rule)."""
+    return stats.assign(current=current)
+
+
+@frozen
+def histogram_spec(runs: tuple[str, ...]) -> alt.Chart:
+    """Data: core.timeline.grad_histogram; one row of bars per loss on a shared log10 axis."""
+    return (
+        alt.Chart()
+        .mark_bar()
+        .encode(
+            x=alt.X("lo:Q", title="log₁₀ ‖∂ℓᵢ/∂θ‖ (per-sample parameter gradient)"),
+            x2="hi:Q",
+            y=alt.Y("count:Q", title="samples"),
+            y2=alt.datum(0),
+            color=loss_color(runs).legend(None),
+            row=alt.Row("run:N", title=None, sort=list(runs), header=alt.Header(labelAngle=0, labelAlign="left")),
+            tooltip=["run:N", alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "count:Q"],
+        )
+        .properties(width=300, height=90)
+    )
+
+
+class View(NamedTuple):
+    """What one slider position draws; each chart is (data, spec) for st.vega_lite_chart."""
+
+    problems: dict[str, str]  # run -> status, for runs that diverged by this checkpoint (no chart for them)
+    sentences: list[str]
+    scatter: tuple[pd.DataFrame, dict] | None
+    timeline: tuple[pd.DataFrame, dict]
+    histogram: tuple[pd.DataFrame, dict] | None
+    extremes: pd.DataFrame | None
+    two_d: bool
+
+
+def checkpoint_view(
+    table: pd.DataFrame,
+    stats: pd.DataFrame,
+    names: tuple[str, ...],
+    seed: int,
+    classes: int,
+    epoch: int,
+    threshold: float,
+    log: bool,
+) -> View:
+    """All data and specs for checkpoint `epoch` (seed `seed`) of a core.timeline table: the work of one slider move.
+
+    `stats` is core.timeline.confidently_wrong of that seed's rows: it does not depend on the checkpoint, so the
+    page computes it once per threshold, outside the fragment that reruns on every move.
+    """
+    frame = timeline.at_checkpoint(table, epoch, seed)
+    status = frame.groupby("run", sort=False).status.first()
+    runs = tuple(name for name in names if status.get(name) == "ok")
+    trend = (timeline_data(stats, epoch), timeline_spec(names, threshold))
+    problems = {name: text for name, text in status.items() if text != "ok"}
+    if not runs:
+        return View(problems, [], None, trend, None, None, False)
+    frame, two_d = frame[frame.run.isin(runs)], "x0" in frame
+    return View(
+        problems=problems,
+        sentences=timeline.push_sentences(stats[stats.epoch == epoch], threshold),
+        scatter=(wide_points(frame, runs), scatter_spec(runs, classes, threshold, log, two_d)),
+        timeline=trend,
+        histogram=(timeline.grad_histogram(frame), histogram_spec(runs)),
+        extremes=timeline.extremes(frame),
+        two_d=two_d,
+    )

@@ -1,0 +1,28 @@
+"""Vega-Lite specs built once with Altair and cached: a live frame then only ships fresh data.
+
+Altair validates every chart it builds (tens of milliseconds each), too slow for a redraw several times a
+second, so a builder decorated with @frozen returns a cached dict that st.vega_lite_chart pairs with new data.
+"""
+
+import copy
+from functools import lru_cache
+
+
+def _inherit(spec):
+    """Drop Altair's placeholder {"name": "empty"} data so data-less views read the data st.vega_lite_chart ships."""
+    if isinstance(spec, dict):
+        if spec.get("data") == {"name": "empty"}:
+            del spec["data"]
+        spec.get("datasets", {}).pop("empty", None)
+        for value in spec.values():
+            _inherit(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            _inherit(value)
+    return spec
+
+
+def frozen(build):
+    """Cache a spec builder's dict (arguments must be hashable); hand out copies so no caller alters the cached one."""
+    cached = lru_cache(maxsize=64)(lambda *args: _inherit(build(*args).to_dict()))
+    return lambda *args: copy.deepcopy(cached(*args))
