@@ -11,7 +11,10 @@ from core import losses
 from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
+from core.presets import PRESETS
 
+# The Default race started confidently wrong (init scale 3), so both losses have confidently wrong samples to compare.
+DEFAULT = replace(PRESETS["Default"], init_scale=3.0, epochs=150)
 MAX_CHECKPOINTS = 20
 SQRT2 = math.sqrt(2.0)
 

@@ -1,17 +1,12 @@
 """Per-sample gradients: which samples each loss pushes, and how hard, scrubbed through training."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from core import timeline
 from core.config import RunConfig
-from core.presets import PRESETS
 from ui import cached, config_form, grad_charts, shell
 
 PAGE = "grads"
-# The Default race started confidently wrong (init scale 3), so both losses have confidently wrong samples to compare.
-DEFAULT = replace(PRESETS["Default"], init_scale=3.0, epochs=150)
 GROUPS = {
     "Runs": ["losses", "epochs", "seed"],
     "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
@@ -29,12 +24,12 @@ st.markdown(
     "*confidently wrong* sample (small p for its true class) gets the largest push. MSE's gradient carries an extra "
     "factor **p(1 − p)** that vanishes right there. Scrub through training and watch who gets fixed."
 )
-ignored = config_form.load_from_url(PAGE, DEFAULT, FIELDS)
+ignored = config_form.load_from_url(PAGE, timeline.DEFAULT, FIELDS)
 if ignored:
     st.warning("Some link parameters were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
 with st.sidebar:
     st.markdown("#### Settings")
-    form_config, problem = config_form.config_form(PAGE, GROUPS, DEFAULT)
+    form_config, problem = config_form.config_form(PAGE, GROUPS, timeline.DEFAULT)
 
 
 def chosen_config() -> RunConfig | None:
