@@ -43,10 +43,6 @@ if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 live.buttons(PAGE, config)
 race: Race | None = live.state(PAGE)["race"]
-if race is not None and config is not None and race.config != config:
-    st.info(
-        "The runs below were trained with earlier settings. Press **Start** to train the current ones.", icon=":material/history:"
-    )
 
 
 def draw(race: Race | None) -> None:

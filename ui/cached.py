@@ -7,6 +7,7 @@ belong to one session. Arguments are config.to_dict() strings, which st.cache_da
 import pandas as pd
 import streamlit as st
 
+from core import misuse
 from core.config import RunConfig
 from core.engine import RECORD_COLUMNS
 from core.experiments import calibration_report, class_sweep, noise_sweep, trained
@@ -45,3 +46,15 @@ def class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: f
 def checkpoints(values: dict[str, str]) -> pd.DataFrame:
     """core.timeline.timeline of a config: per-sample tables at up to 20 checkpoints."""
     return timeline(RunConfig.from_dict(values))
+
+
+@st.cache_data(show_spinner=False)
+def misuse_sweep(classes: tuple[int, ...] = tuple(misuse.SWEEP_CLASSES), true_class: int = misuse.TRUE_CLASS) -> pd.DataFrame:
+    """core.misuse.class_sweep: closed forms and torch gradients for C = 2 … 1000."""
+    return misuse.class_sweep(list(classes), true_class)
+
+
+@st.cache_data(show_spinner=False)
+def misuse_thresholds() -> pd.DataFrame:
+    """Where naive log(softmax) breaks, per dtype."""
+    return pd.DataFrame([{"dtype": name, **misuse.thresholds(name)} for name in misuse.DTYPES])

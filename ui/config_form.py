@@ -49,7 +49,7 @@ def apply(page: str, config: RunConfig, fields: list[str]) -> None:
     st.session_state[_key(page, "__loaded")] = []
 
 
-def load_from_url(page: str, defaults: RunConfig, fields: list[str]) -> list[str]:
+def load_from_url(page: str, defaults: RunConfig, fields: list[str], class_limits: tuple[int, int] = (2, 100)) -> list[str]:
     """Once per session and page: seed the widgets from the query string; return the values it ignored.
 
     Unknown keys are shell.setup's to report (it knows every key the page reads)."""
@@ -57,6 +57,10 @@ def load_from_url(page: str, defaults: RunConfig, fields: list[str]) -> list[str
     if flag not in st.session_state:
         params = st.query_params.to_dict()  # a repeated key keeps its last value
         config, warnings = from_query({k: v for k, v in params.items() if k in fields}, base=defaults)
+        low, high = _class_bounds(config.dataset, class_limits)
+        if not low <= config.classes <= high:  # RunConfig allows it, this page's widget does not
+            warnings.append(f"ignored classes={config.classes}: this page allows {low} to {high}")
+            config = replace(config, classes=min(max(defaults.classes, low), high))
         set_widgets(page, config, fields)
         st.session_state[flag] = warnings
     return st.session_state[flag]

@@ -72,6 +72,12 @@ def buttons(page: str, config: RunConfig | None) -> None:
         help="One epoch (the first click sets up epoch 0).",
     )
     cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
+    race = s["race"]
+    if race is not None and config is not None and race.config != config:
+        st.info(
+            "The runs below were trained with earlier settings. Press **Start** to train the current ones.",
+            icon=":material/history:",
+        )
 
 
 def live_view(page: str, draw: Callable[[Race | None], None]) -> None:

@@ -59,6 +59,7 @@ def streamlit_server(timeout: float = 60.0):
 def wait_until_idle(page, timeout_ms: int = 60000) -> None:
     """Wait until the script run has finished (Streamlit's own e2e tests watch this attribute)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)  # placeholders gone
     page.wait_for_timeout(700)  # Vega charts draw just after the last delta
 
 
