@@ -37,6 +37,8 @@ with figure:
         f"½-MSE's {abs(point['mse_grad']):.4f} — {point['ratio']:.0f}× smaller."
     )
 
+if st.button("Start the tour: the answer in seven steps", type="primary", icon=":material/slideshow:"):
+    st.switch_page("pages/6_tour.py")
 st.markdown("#### Explore")
 cards = st.columns(2)
 for i, page in enumerate(shell.PAGES[1:]):

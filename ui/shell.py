@@ -39,10 +39,22 @@ PAGES = [
         "Which samples each loss pushes, and how hard: ‖∂ℓ/∂z‖ against p with the formula's curves, scrubbed through training.",
     ),
     Page(
+        "pages/4_misuse_lab.py",
+        "Misuse lab",
+        ":material/bug_report:",
+        "Softmax before CrossEntropyLoss and its siblings, each run with torch: the loss floor, the gradient collapse, log(softmax) overflow.",
+    ),
+    Page(
         "pages/5_when_mse_is_fine.py",
         "When is MSE fine?",
         ":material/balance:",
         "The honest counterpoint: calibration, label noise, and the square loss on logits across class counts.",
+    ),
+    Page(
+        "pages/6_tour.py",
+        "Interview tour",
+        ":material/slideshow:",
+        "Seven steps to present in five minutes, each with a live figure and a presenter mode.",
     ),
 ]
 
