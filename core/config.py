@@ -14,6 +14,9 @@ MAX_DEPTH = 4
 MAX_SEEDS = 8
 MAX_BATCH = MAX_SAMPLES
 MAX_SEED = 2**31 - 1
+# One process serves every session and the models are tiny: one torch thread is as fast and never spins
+# against other sessions' threads on a 2-CPU container (set by ui/shell.py; benchmarks use it too).
+TORCH_THREADS = 1
 
 
 class ConfigError(ValueError):

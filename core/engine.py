@@ -1,5 +1,6 @@
 """Lockstep training: every run shares the data, and runs with one seed share init and batch order."""
 
+import math
 from collections.abc import Iterator
 
 import torch
@@ -66,13 +67,13 @@ class Race:
         return losses.get(name).dlogits(z, y, **self.config.loss_options(name))
 
     def _per_run_loss(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Mean loss of each run: z (R, N, K), y (R, N) -> (R,)."""
-        out = torch.empty(len(self.runs), dtype=z.dtype)
-        for name in self.config.losses:
-            idx = [r for r, (loss, _) in enumerate(self.runs) if loss == name]
-            per_sample = losses.get(name).loss(z[idx], y[idx], **self.config.loss_options(name))  # (|idx|, N)
-            out = out.index_put((torch.tensor(idx),), per_sample.mean(-1))
-        return out
+        """Mean loss of each run: z (R, N, K), y (R, N) -> (R,). Runs are seed-major, so loss j's are z[j::L]."""
+        names = self.config.losses
+        parts = [
+            losses.get(name).loss(z[j :: len(names)], y[j :: len(names)], **self.config.loss_options(name)).mean(-1)
+            for j, name in enumerate(names)
+        ]  # (seeds,) each
+        return torch.stack(parts, 1).flatten()  # (seeds, L) -> (R,) in run order
 
     def _backward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Per-run mean loss; grads of every live run's own loss land in its slice of the params."""
@@ -85,6 +86,7 @@ class Race:
         """Full-batch loss and gradient at the current weights (reused by a full-batch step), plus metrics."""
         d, R = self.data, len(self.runs)
         z = self.logits(d.x_train)  # (R, N, K)
+        z.retain_grad()  # ∂L/∂z of the mean loss is (1/N)·∂ℓᵢ/∂zᵢ: the per-sample logit gradients, for free
         y = d.y_train.expand(R, -1)  # (R, N)
         per_run = self._backward(z, y)
         with torch.no_grad():
@@ -92,22 +94,25 @@ class Race:
             weights_ok = torch.stack([p.flatten(1).isfinite().all(1) for p in self.params.values()]).all(0)
             self.train_probs = losses.probabilities(self.config.losses[0], z)  # (R, N, C), reused by views
             acc = (self.train_probs.argmax(-1) == y).float().mean(-1)
-            val_acc = self.probabilities(d.x_val).argmax(-1).eq(d.y_val).float().mean(-1) if len(d.y_val) else None
-            dl_norm = torch.stack([self.dlogits(r, z[r], d.y_train).norm(dim=-1).mean() for r in range(len(self.runs))])
+            val_acc = (
+                losses.predictions(self.config.losses[0], self.logits(d.x_val)).eq(d.y_val).float().mean(-1)
+                if len(d.y_val)
+                else torch.full((R,), float("nan"))
+            )
+            dl_norm = z.grad.norm(dim=-1).mean(-1) * len(d.y_train)  # (R,) mean over samples of ‖∂ℓᵢ/∂zᵢ‖
+        stats = zip(per_run.tolist(), acc.tolist(), val_acc.tolist(), dl_norm.tolist(), grad_sq.sqrt().tolist())
         records = []
-        for r, (name, seed) in enumerate(self.runs):
+        for r, ((name, seed), (loss, accuracy, val_accuracy, dlogit, grad)) in enumerate(zip(self.runs, stats)):
             if not self.alive[r]:
                 continue
-            finite = bool(per_run[r].isfinite()) and bool(weights_ok[r])
-            if not finite:
-                what = "loss" if not per_run[r].isfinite() else "weights"
+            if not (math.isfinite(loss) and bool(weights_ok[r])):
+                what = "loss" if not math.isfinite(loss) else "weights"
                 self.status[r] = f"diverged at epoch {self.epoch} ({what} became NaN/inf)"
                 self.alive[r] = False
                 self.params_grad_zero(r)
             records.append({
-                "run": name, "seed": seed, "epoch": self.epoch, "loss": float(per_run[r]),
-                "accuracy": float(acc[r]), "val_accuracy": float(val_acc[r]) if val_acc is not None else float("nan"),
-                "mean_dlogit_norm": float(dl_norm[r]), "grad_norm": float(grad_sq[r].sqrt()), "status": self.status[r],
+                "run": name, "seed": seed, "epoch": self.epoch, "loss": loss, "accuracy": accuracy,
+                "val_accuracy": val_accuracy, "mean_dlogit_norm": dlogit, "grad_norm": grad, "status": self.status[r],
             })  # fmt: skip
         self.history += records
         return records

@@ -149,3 +149,8 @@ def probabilities(name: str, z: Tensor) -> Tensor:
         p = torch.sigmoid(z)
         return torch.cat([1 - p, p], -1)
     return torch.softmax(z, -1)
+
+
+def predictions(name: str, z: Tensor) -> Tensor:
+    """Predicted class from logits without computing probabilities: argmax, or z > 0 for one logit; (...,)."""
+    return (z[..., 0] > 0).long() if get(name).binary else z.argmax(-1)

@@ -113,3 +113,9 @@ def test_rescaled_square_loss_matches_its_definition_and_autograd(k, m):
     z.requires_grad_()
     (auto,) = torch.autograd.grad(L.get("mse-logits").loss(z, y, k=k, m=m).sum(), z)
     torch.testing.assert_close(L.get("mse-logits").dlogits(z.detach(), y, k=k, m=m), auto, atol=1e-9, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", list(L.LOSSES))
+def test_predictions_match_the_argmax_of_probabilities(name):
+    z, _ = logits_for(name, scale=3.0)
+    torch.testing.assert_close(L.predictions(name, z), L.probabilities(name, z).argmax(-1))

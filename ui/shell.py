@@ -6,9 +6,9 @@ from typing import NamedTuple
 import streamlit as st
 import torch
 
-# One process serves every session, and these models are tiny: one torch thread each is as fast and
-# never spins against the server's own threads (containers overcount cores anyway).
-torch.set_num_threads(1)
+from core.config import TORCH_THREADS
+
+torch.set_num_threads(TORCH_THREADS)  # once per process, see core/config.py
 
 
 class Page(NamedTuple):
