@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from benchmarks.timing import time_interleaved
 from core import losses, timeline
 from core.config import RunConfig
 from core.engine import Race
@@ -69,19 +70,6 @@ def opacus_runner(model, params) -> Callable | None:
     return run
 
 
-def median_times(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median wall time of each fn after a warm-up, repeats interleaved so machine noise hits them alike."""
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(t) for name, t in times.items()}
-
-
 def bench_per_sample(config: RunConfig, repeats: int) -> dict[str, float]:
     """Print torch.func vs loop vs Opacus for one batch; return the ratios (and the largest disagreement)."""
     model, params, x, y = workload(config)
@@ -91,7 +79,9 @@ def bench_per_sample(config: RunConfig, repeats: int) -> dict[str, float]:
         fns["opacus"] = lambda: opacus(x, y)
     print(f"[1] per-sample ‖∂ℓᵢ/∂θ‖, N = {len(y)}, MLP {config.hidden} {config.activation}, loss {LOSS}, median of {repeats}")
     results = {name: fn() for name, fn in fns.items()}
-    times = median_times(fns, repeats)  # interleaved: every number below comes from this one run
+    times = {
+        name: statistics.median(t) for name, t in time_interleaved(fns, repeats).items()
+    }  # interleaved: every number below comes from this one run
     reference = results["torch.func"]
     for name, norms in results.items():
         worst = float(((norms - reference).abs() / reference.abs().clamp_min(1e-12)).max())

@@ -2,13 +2,12 @@
 
 import argparse
 import statistics
-import time
-from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 from torch import nn
 
+from benchmarks.timing import time_interleaved
 from core.config import TORCH_THREADS, RunConfig
 from core.engine import Race, load_dataset
 from core.presets import PRESETS
@@ -64,19 +63,6 @@ def train_plain(config: RunConfig) -> None:
             loss = criteria["ce"](z, y) if name == "ce" else criteria["mse"](torch.softmax(z, -1), onehot)
             loss.backward()
             optimizer.step()
-
-
-def time_interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
-    """Wall times of each fn after one warm-up each; repeats alternate the fns so machine noise hits them alike."""
-    for fn in fns.values():
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return times
 
 
 def describe(config: RunConfig) -> str:
