@@ -1,35 +1,27 @@
 """AppTest for the Per-sample gradients page: its numbers against `python -m core grads` and a fresh Race."""
 
 import json
-from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import timeline
 from core.cli import run as cli_run
 from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
-from core.presets import PRESETS
+from tests.apptest import open_page
 from ui import grad_charts
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "pages/3_per_sample_gradients.py"
-DEFAULT = replace(PRESETS["Default"], init_scale=3.0, epochs=150)  # the page's documented default
+DEFAULT = timeline.DEFAULT
 SMALL = {"samples": "150", "epochs": "20", "hidden": "8"}
 
 
-def open_page(session: dict | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.switch_page(PAGE)
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
+def open_grads(session: dict | None = None, **query) -> AppTest:
+    at = open_page(PAGE, session=session, **query)
     assert not at.exception, at.exception
     return at
 
@@ -70,7 +62,7 @@ def expected_numbers(table, threshold: float) -> dict[str, tuple[int, float]]:
 
 
 def test_default_render_equals_the_cli():
-    at = open_page()
+    at = open_grads()
     assert not at.warning
     cli = cli_run(DEFAULT, "grads")
     (scatter, data), _, _ = charts(at)
@@ -84,7 +76,7 @@ def test_default_render_equals_the_cli():
 
 
 def test_slider_scrub_shows_that_checkpoint():
-    at = open_page(**SMALL)
+    at = open_grads(**SMALL)
     assert not at.warning  # known link parameters: no warning from the page or the shell
     slider = at.select_slider(key="grads.epoch")
     assert slider.value == 20 and len(slider.options) <= 20
@@ -99,7 +91,7 @@ def test_slider_scrub_shows_that_checkpoint():
 
 
 def test_threshold_change_recounts():
-    at = open_page(**SMALL)
+    at = open_grads(**SMALL)
     at.slider(key="grads.threshold").set_value(0.3).run()
     numbers = expected_numbers(cli_run(config_of(SMALL), "grads"), 0.3)
     text = sentence(at)
@@ -110,7 +102,7 @@ def test_threshold_change_recounts():
 
 
 def test_log_axis_toggle():
-    at = open_page(**SMALL)
+    at = open_grads(**SMALL)
     at.toggle(key="grads.log").set_value(True).run()
     (scatter, _), *_ = charts(at)
     assert '"type": "log"' in json.dumps(scatter) and not at.exception
@@ -121,7 +113,7 @@ def test_runs_from_the_race_page_are_used(stopped_at):
     config = RunConfig(samples=120, hidden=(8,), epochs=15, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
     race = Race(config)
     race.advance(stopped_at or config.epochs)
-    at = open_page(session={"race.live": {"race": race, "training": False}}, **SMALL)
+    at = open_grads(session={"race.live": {"race": race, "training": False}}, **SMALL)
     assert at.segmented_control(key="grads.source").value.startswith("Runs from the Loss race page")
     assert at.select_slider(key="grads.epoch").value == race.epoch
     (_, data), *_ = charts(at)
@@ -133,20 +125,20 @@ def test_runs_from_the_race_page_are_used(stopped_at):
 
 def test_a_race_still_training_is_not_used():
     race = Race(RunConfig(samples=60, hidden=(4,), epochs=5))
-    at = open_page(session={"race.live": {"race": race, "training": True}}, **SMALL)
+    at = open_grads(session={"race.live": {"race": race, "training": True}}, **SMALL)
     assert any("still training" in i.value for i in at.info)
     assert not at.get("button_group") and at.select_slider(key="grads.epoch").value == 20
 
 
 def test_bad_url_parameters_fall_back_with_a_warning():
-    at = open_page(lr="banana", epochs="-5", zzz="1", losses="ce,nope")
+    at = open_grads(lr="banana", epochs="-5", zzz="1", losses="ce,nope")
     text = " ".join(w.value for w in at.warning)  # bad values from the form, unknown keys from the shell
     assert all(name in text for name in ["lr", "epochs", "zzz", "losses"])
     assert RunConfig.from_dict(dict(at.query_params)) == DEFAULT
 
 
 def test_a_diverged_run_shows_its_status_instead_of_a_chart():
-    at = open_page(epochs="30", samples="120", hidden="8", losses="ce,mse-logits", lr="10", activation="relu")
+    at = open_grads(epochs="30", samples="120", hidden="8", losses="ce,mse-logits", lr="10", activation="relu")
     warnings = " ".join(w.value for w in at.warning)
     assert "mse-logits" in warnings and "diverged at epoch" in warnings
     (scatter, data), *_ = charts(at)
@@ -155,7 +147,7 @@ def test_a_diverged_run_shows_its_status_instead_of_a_chart():
 
 
 def test_play_moves_through_the_checkpoints_and_stops_at_the_end():
-    at = open_page(**SMALL)
+    at = open_grads(**SMALL)
     at.button(key="grads.play").click().run()  # at the last checkpoint: play starts over
     assert at.session_state["grads.playing"] and at.select_slider(key="grads.epoch").value == 2
     assert at.button(key="grads.play").label == "Pause"
@@ -168,7 +160,7 @@ def test_play_moves_through_the_checkpoints_and_stops_at_the_end():
 
 
 def test_high_dimensional_data_has_no_input_space():
-    at = open_page(dataset="digits", classes="10", samples="200", epochs="6", hidden="16")
+    at = open_grads(dataset="digits", classes="10", samples="200", epochs="6", hidden="16")
     (scatter, data), *_ = charts(at)
     assert "x0" not in data.columns and {p["name"] for p in scatter["params"]} == {"brush_0", "brush_1"}
 

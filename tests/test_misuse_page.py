@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core import misuse
 from core.config import RunConfig, parse_field
 from core.engine import RECORD_COLUMNS, Race
+from tests.apptest import open_page, train_to_end
 from ui import misuse_charts as charts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,21 +18,7 @@ PAGE_FIELDS = ["dataset", "classes", "epochs", "optimizer", "lr"]
 
 
 def open_lab(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page("pages/4_misuse_lab.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def train_to_end(at: AppTest) -> AppTest:
-    at.button(key="misuse.start").click().run()
-    for _ in range(300):  # each run is one fragment tick
-        if not at.session_state["misuse.live"]["training"]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/4_misuse_lab.py", timeout=90, **query)
 
 
 def config_of(at: AppTest) -> RunConfig:
@@ -78,7 +65,7 @@ def test_every_sibling_result_on_the_page_is_torch_output():
 
 
 def test_start_trains_to_the_end_and_shows_the_floor():
-    at = train_to_end(open_lab(epochs="30"))
+    at = train_to_end(open_lab(epochs="30"), "misuse")
     race: Race = at.session_state["misuse.live"]["race"]
     config = config_of(at)
     assert race.config == config and race.epoch == 30
@@ -105,7 +92,7 @@ def test_changed_widgets_reach_the_run_the_url_and_the_stability_panel():
     assert not at.exception
     changed = {"classes": "12", "optimizer": "adam", "lr": "0.02", "dtype": "float16", "gap": "50"}
     assert {key: at.query_params[key] for key in changed} == changed
-    train_to_end(at)
+    train_to_end(at, "misuse")
     race = at.session_state["misuse.live"]["race"]
     assert (race.config.classes, race.config.optimizer, race.config.lr) == (12, "adam", 0.02)
     assert metrics(at)["Largest probability softmax-ce can express"] == f"{misuse.max_probability(12):.4f}"

@@ -1,20 +1,15 @@
 """AppTest for 'When is MSE fine?': the shown metrics are the experiment's, and controls rerun cleanly."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.experiments import CALIBRATION, calibration_report
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.apptest import open_page
 
 
 @pytest.fixture(scope="module")
 def at() -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    app.switch_page("pages/5_when_mse_is_fine.py")
-    return app.run()
+    return open_page("pages/5_when_mse_is_fine.py", timeout=180)
 
 
 def test_renders_all_three_experiments(at):

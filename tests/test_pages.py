@@ -1,25 +1,17 @@
 """AppTest for every page: renders without exception at defaults and after changing its main widgets."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.theory import neuron_point
+from tests.apptest import open_page
 from ui.shell import PAGES
 
 TIMEOUT = 60
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(script: str, **query) -> AppTest:
-    """Run a page the way the server does: app.py is the entrypoint, pages/ files are switched to."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if script != "app.py":
-        at.switch_page(script)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(script, timeout=TIMEOUT, **query)
 
 
 @pytest.mark.parametrize("script", [p.script for p in PAGES])

@@ -1,7 +1,5 @@
 """AppTest for the Loss race: presets, controls, URL round trip, divergence message, CSV download content."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
@@ -10,27 +8,13 @@ from streamlit.testing.v1 import AppTest
 from core.config import RunConfig
 from core.engine import RECORD_COLUMNS, Race
 from core.presets import PRESETS
+from tests.apptest import open_page, train_to_end
 
-ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"epochs": "12", "samples": "100", "hidden": "8"}
 
 
 def open_race(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/2_loss_race.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def train_to_end(at: AppTest) -> AppTest:
-    at.button(key="race.start").click().run()
-    for _ in range(200):  # each run is one fragment tick
-        if not at.session_state["race.live"]["training"]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("pages/2_loss_race.py", **query)
 
 
 def race_of(at) -> Race:
@@ -60,7 +44,7 @@ def test_query_round_trip_and_same_numbers_as_the_engine():
     assert not at.warning
     config = RunConfig.from_dict({**PRESETS["Default"].to_dict(), **query})
     assert RunConfig.from_dict(dict(at.query_params)) == config
-    train_to_end(at)
+    train_to_end(at, "race")
     expected = Race(config)
     expected.advance(config.epochs)
     assert race_of(at).history == expected.history
@@ -79,7 +63,7 @@ def test_bad_url_parameters_fall_back_with_a_warning():
 
 def test_divergence_is_reported_and_the_other_run_finishes():
     at = open_race(epochs="30", samples="120", hidden="8", losses="ce,mse-logits", lr="10", activation="relu")
-    train_to_end(at)
+    train_to_end(at, "race")
     warnings = " ".join(w.value for w in at.warning)
     assert "mse-logits" in warnings and "diverged at epoch" in warnings and "NaN/inf" in warnings
     ce = [h for h in race_of(at).history if h["run"] == "ce"]
@@ -99,7 +83,7 @@ def test_step_stop_reset_and_stale_settings_note():
 
 
 def test_csv_download_is_the_cli_history():
-    at = train_to_end(open_race(**SMALL))
+    at = train_to_end(open_race(**SMALL), "race")
     config = RunConfig.from_dict({**PRESETS["Default"].to_dict(), **SMALL})
     expected = Race(config)
     expected.advance(config.epochs)

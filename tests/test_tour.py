@@ -1,21 +1,14 @@
 """The interview tour: link parsing, every step rendered through Next and Back, presenter mode, links."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_page
 from ui import shell, tour
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_tour(**query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.switch_page("pages/6_tour.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("pages/6_tour.py", timeout=300, **query)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +65,6 @@ def test_live_neuron_step_numbers():
 
 
 def test_home_starts_the_tour():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_page("app.py")
     at.button[0].click().run()
     assert not at.exception and at.title[0].value == tour.STEPS[0].headline
