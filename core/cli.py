@@ -18,7 +18,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}".replace("\n", " "), file=sys.stderr)
+    print(" ".join(f"error: {message}".splitlines()), file=sys.stderr)  # \r too: one line whatever was echoed
     return 2
 
 
@@ -66,20 +66,28 @@ def main(argv: list[str] | None = None) -> int:
         option = "--loss" if err.field == "losses" else f"--{err.field.replace('_', '-')}"
         return _fail(f"{option}: {str(err).split(': ', 1)[1]}")
     try:
-        out = open(args.out, "w", newline="") if args.out else None  # fail before training, not after
+        out = open(args.out, "w", newline="") if args.out is not None else None  # fail before training, not after
     except OSError as err:
         return _fail(f"--out: cannot write {args.out!r}: {err.strerror}")
     try:
         table = run(config, args.command)
     except KeyboardInterrupt:
         return _fail("interrupted") + 128
-    if out is None:
-        try:
+    try:
+        if out is None:
             table.to_csv(sys.stdout, index=False)
-        except BrokenPipeError:  # `| head`: the reader left; stay quiet
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.stdout.flush()
+        else:
+            with out:
+                table.to_csv(out, index=False)
+    except BrokenPipeError:  # `| head`: the reader left; stay quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    with out:
-        table.to_csv(out, index=False)
-    print(f"wrote {len(table)} rows to {args.out}", file=sys.stderr)
+    except OSError as err:  # opened, but the write failed (a full disk): one line, not a traceback
+        if out is None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the unwritten rest would fail again at exit
+            return _fail(f"cannot write standard output: {err.strerror}")
+        return _fail(f"--out: cannot write {args.out!r}: {err.strerror}")
+    if out is not None:
+        print(f"wrote {len(table)} rows to {args.out}", file=sys.stderr)
     return 0

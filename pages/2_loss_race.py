@@ -30,7 +30,10 @@ st.markdown(
 )
 ignored = config_form.load_from_url(PAGE, PRESETS["Default"], FIELDS)
 if ignored:
-    st.warning("Some link values were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
+    st.warning(
+        "Some link values were ignored, so their defaults are used: " + shell.plain("; ".join(ignored)),
+        icon=":material/link_off:",
+    )
 
 with st.sidebar:
     st.markdown("#### Settings")

@@ -26,7 +26,10 @@ st.markdown(
 )
 ignored = config_form.load_from_url(PAGE, timeline.DEFAULT, FIELDS)
 if ignored:
-    st.warning("Some link parameters were ignored, so their defaults are used: " + "; ".join(ignored), icon=":material/link_off:")
+    st.warning(
+        "Some link parameters were ignored, so their defaults are used: " + shell.plain("; ".join(ignored)),
+        icon=":material/link_off:",
+    )
 with st.sidebar:
     st.markdown("#### Settings")
     form_config, problem = config_form.config_form(PAGE, GROUPS, timeline.DEFAULT)

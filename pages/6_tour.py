@@ -16,7 +16,9 @@ if "tour.step" not in st.session_state:  # the link decides where a new session 
     step, presenter, ignored = tour.read_url(st.query_params.to_dict())
     st.session_state.update({"tour.step": step, "tour.presenter": presenter, "tour.ignored": ignored})
 if st.session_state["tour.ignored"]:
-    st.warning("Some link values were ignored: " + "; ".join(st.session_state["tour.ignored"]), icon=":material/link_off:")
+    st.warning(
+        "Some link values were ignored: " + shell.plain("; ".join(st.session_state["tour.ignored"])), icon=":material/link_off:"
+    )
 
 
 def move(by: int) -> None:

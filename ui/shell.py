@@ -1,5 +1,6 @@
 """The setup every page calls first: page config, torch threads, and the sidebar navigation."""
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -9,6 +10,8 @@ import torch
 from core.config import TORCH_THREADS
 
 torch.set_num_threads(TORCH_THREADS)  # once per process, see core/config.py
+
+MARKDOWN_SPECIALS = re.compile(r"[\\`*\[\]<~$&]|:(?=\S)|(?<!\w)_|_(?!\w)")  # inline Markdown, LaTeX, :color[…]
 
 
 class Page(NamedTuple):
@@ -59,6 +62,11 @@ PAGES = [
 ]
 
 
+def plain(text: str) -> str:
+    """Text from a link, escaped so st.warning shows it as typed: no link, style, LaTeX or colour from its characters."""
+    return MARKDOWN_SPECIALS.sub(lambda match: "\\" + match[0], text)
+
+
 def setup(title: str, url_params: Iterable[str] | None = ()) -> None:
     """Call first on every page; url_params are the query keys the page reads (None: it checks its own)."""
     st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
@@ -71,4 +79,4 @@ def setup(title: str, url_params: Iterable[str] | None = ()) -> None:
         unknown = [key for key in st.query_params if key not in set(url_params)]
         if unknown:
             names = ", ".join(repr(key[:40]) for key in unknown[:10])
-            st.warning(f"This page ignored link parameters it does not know: {names}.", icon=":material/link_off:")
+            st.warning(f"This page ignored link parameters it does not know: {plain(names)}.", icon=":material/link_off:")
