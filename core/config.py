@@ -14,6 +14,7 @@ MAX_DEPTH = 4
 MAX_SEEDS = 8
 MAX_BATCH = MAX_SAMPLES
 MAX_SEED = 2**31 - 1
+MAX_WORK = 2e10  # samples × epochs × runs × parameters: ~100× the Default race, about a minute of CPU
 # One process serves every session and the models are tiny: one torch thread is as fast and never spins
 # against other sessions' threads on a 2-CPU container (set by ui/shell.py; benchmarks use it too).
 TORCH_THREADS = 1
@@ -158,8 +159,17 @@ def validate(c: RunConfig) -> None:
     _check_range("epochs", c.epochs, 1, MAX_EPOCHS)
     _check_range("seed", c.seed, 0, MAX_SEED - MAX_SEEDS)
     _check_range("seeds", c.seeds, 1, MAX_SEEDS)
+    work = c.samples * c.epochs * len(c.runs) * parameter_count(c)
+    if work > MAX_WORK:
+        raise ConfigError("epochs", f"samples × epochs × runs × parameters = {work:.2g} exceeds {MAX_WORK:.0e}; train less")
     _check_range("square_k", c.square_k, 0.0, 100.0, low_open=True)
     _check_range("square_m", c.square_m, 0.0, 100.0, low_open=True)
+
+
+def parameter_count(c: RunConfig) -> int:
+    """Weights and biases of one run's MLP (digits has 64 inputs, the rest 2)."""
+    widths = [64 if c.dataset == "digits" else 2, *c.hidden, 1 if losses.get(c.losses[0]).binary else c.classes]
+    return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(widths, widths[1:]))
 
 
 def from_query(params: dict[str, str], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:

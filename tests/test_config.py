@@ -78,3 +78,14 @@ def test_loss_options_only_for_the_square_loss():
     assert config.loss_options("mse-logits") == {"k": 2.0, "m": 7.0} and config.loss_options("ce") == {}
     with pytest.raises(ConfigError, match="square_k"):
         RunConfig(square_k=0.0)
+
+
+def test_work_cap_bounds_cpu_time_and_counts_parameters():
+    from core.config import MAX_WORK, parameter_count
+
+    assert parameter_count(RunConfig(hidden=(32, 32), classes=3)) == (2 + 1) * 32 + (32 + 1) * 32 + (32 + 1) * 3
+    assert parameter_count(RunConfig(dataset="digits", classes=10, hidden=())) == (64 + 1) * 10
+    assert parameter_count(RunConfig(dataset="moons", classes=2, losses=("bce",), hidden=(4,))) == 3 * 4 + 5 * 1
+    with pytest.raises(ConfigError, match="exceeds") as err:
+        RunConfig(samples=5000, epochs=3000, hidden=(256, 256), seeds=8)
+    assert err.value.field == "epochs" and MAX_WORK == 2e10
