@@ -8,8 +8,9 @@ import streamlit as st
 from core.config import RunConfig
 from core.engine import Race
 
-TICK_SECONDS = 0.15  # fragment period: ≥ 5 redraws a second
-TRAIN_BUDGET = 0.08  # seconds of training per tick, so drawing keeps its share
+TICK_SECONDS = 0.15  # fragment period while training: a rerun costs the browser a round trip, so each run loops
+LOOP_SECONDS = 1.0  # frames drawn inside one fragment run before it returns
+TRAIN_BUDGET = 0.08  # seconds of training per frame, so drawing keeps its share
 
 
 def state(page: str) -> dict:
@@ -81,19 +82,25 @@ def buttons(page: str, config: RunConfig | None) -> None:
 
 
 def live_view(page: str, draw: Callable[[Race | None], None]) -> None:
-    """Train a little and redraw every tick while training; draw once otherwise."""
+    """While training, each run of the fragment trains and redraws frame after frame for up to LOOP_SECONDS."""
 
     @st.fragment(run_every=TICK_SECONDS if state(page)["training"] else None)
-    def tick():
-        s = state(page)
-        race = s["race"]
-        if s["training"] and race is not None:
-            deadline = time.perf_counter() + TRAIN_BUDGET
-            while not race.done and time.perf_counter() < deadline:
-                race.advance(1)
-            if race.done:
-                s["training"] = False
-                st.rerun()  # whole page: stops the timer and draws the finished state once
-        draw(race)
+    def frames():
+        s, frame = state(page), st.empty()
+        until = time.perf_counter() + LOOP_SECONDS  # then yield to the rest of the page and the next tick
+        while True:
+            race = s["race"]
+            training = s["training"] and race is not None
+            if training:
+                deadline = time.perf_counter() + TRAIN_BUDGET
+                while not race.done and time.perf_counter() < deadline:
+                    race.advance(1)
+                if race.done:
+                    s["training"] = False
+                    st.rerun()  # whole page: stops the timer and draws the finished state once
+            with frame.container():  # replaces the previous frame in place
+                draw(race)
+            if not training or time.perf_counter() > until:
+                break
 
-    tick()
+    frames()
