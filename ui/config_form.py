@@ -53,7 +53,9 @@ def load_from_url(page: str, defaults: RunConfig, fields: list[str], class_limit
     """Once per session and page: seed the widgets from the query string; return the values it ignored.
 
     Unknown keys are shell.setup's to report (it knows every key the page reads)."""
-    flag = _key(page, "__loaded")
+    flag, shadow = _key(page, "__loaded"), st.session_state.get(_key(page, "__values"), {})
+    for field, value in shadow.items():  # Streamlit drops a widget's value while another page runs: restore it
+        st.session_state.setdefault(_key(page, field), value)
     if flag not in st.session_state:
         params = st.query_params.to_dict()  # a repeated key keeps its last value
         config, warnings = from_query({k: v for k, v in params.items() if k in fields}, base=defaults)
@@ -106,6 +108,7 @@ def config_form(
         with st.expander(title, expanded=i == 0):
             values.update({field: _draw(page, field, class_limits) for field in fields})
     fields = list(values)
+    st.session_state[_key(page, "__values")] = dict(values)  # a plain key: it survives visits to other pages
     try:
         typed = {f: parse_field(f, v) if f == "hidden" else (tuple(v) if f == "losses" else v) for f, v in values.items()}
         config = replace(defaults, **typed)
