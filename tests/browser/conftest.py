@@ -1,22 +1,17 @@
 """Browser fixtures: skip without Chromium outside CI; with CI=true a missing browser fails."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM_ARGS, chromium_path
+from tests.browser.server import CHROMIUM_ARGS, require_chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Chromium found (apt-get install -y chromium)")
-        pytest.skip("no Chromium found at /usr/bin/chromium: apt-get install -y chromium")
+    path = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -23,6 +23,18 @@ def chromium_path() -> str | None:
     return None
 
 
+def require_chromium() -> str:
+    """Chromium's path; without it skip with a reason, except under CI=true, where a missing browser fails."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Chromium found (apt-get install -y chromium)")
+        pytest.skip("no Chromium found at /usr/bin/chromium: apt-get install -y chromium")
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
