@@ -29,11 +29,7 @@ st.markdown(
     "Watch the mean ‖∂ℓ/∂z‖ chart: where MSE's gradient collapses, its accuracy stalls."
 )
 ignored = config_form.load_from_url(PAGE, PRESETS["Default"], FIELDS)
-if ignored:
-    st.warning(
-        "Some link values were ignored, so their defaults are used: " + shell.plain("; ".join(ignored)),
-        icon=":material/link_off:",
-    )
+shell.warn_ignored(ignored)
 
 with st.sidebar:
     st.markdown("#### Settings")

@@ -25,11 +25,7 @@ st.markdown(
     "factor **p(1 − p)** that vanishes right there. Scrub through training and watch who gets fixed."
 )
 ignored = config_form.load_from_url(PAGE, timeline.DEFAULT, FIELDS)
-if ignored:
-    st.warning(
-        "Some link parameters were ignored, so their defaults are used: " + shell.plain("; ".join(ignored)),
-        icon=":material/link_off:",
-    )
+shell.warn_ignored(ignored)
 with st.sidebar:
     st.markdown("#### Settings")
     form_config, problem = config_form.config_form(PAGE, GROUPS, timeline.DEFAULT)

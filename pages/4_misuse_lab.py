@@ -38,11 +38,7 @@ st.markdown(
     "Everything below is computed by torch as the page runs."
 )
 ignored = load_page_params() + config_form.load_from_url(PAGE, misuse.DEFAULTS, FIELDS, class_limits=misuse.CLASS_LIMITS)
-if ignored:
-    st.warning(
-        "Some link values were ignored, so their defaults are used: " + shell.plain("; ".join(ignored)),
-        icon=":material/link_off:",
-    )
+shell.warn_ignored(ignored)
 with st.sidebar:
     st.markdown("#### Settings")
     config, problem = config_form.config_form(PAGE, GROUPS, misuse.DEFAULTS, class_limits=misuse.CLASS_LIMITS)

@@ -15,10 +15,7 @@ shell.setup("Interview tour", url_params=["step", "presenter"])
 if "tour.step" not in st.session_state:  # the link decides where a new session starts
     step, presenter, ignored = tour.read_url(st.query_params.to_dict())
     st.session_state.update({"tour.step": step, "tour.presenter": presenter, "tour.ignored": ignored})
-if st.session_state["tour.ignored"]:
-    st.warning(
-        "Some link values were ignored: " + shell.plain("; ".join(st.session_state["tour.ignored"])), icon=":material/link_off:"
-    )
+shell.warn_ignored(st.session_state["tour.ignored"])
 
 
 def move(by: int) -> None:

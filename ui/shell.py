@@ -67,6 +67,13 @@ def plain(text: str) -> str:
     return MARKDOWN_SPECIALS.sub(lambda match: "\\" + match[0], text)
 
 
+def warn_ignored(ignored: list[str]) -> None:
+    """Tell the visitor which link values were dropped for defaults, shown as typed."""
+    if ignored:
+        text = "Some link values were ignored, so their defaults are used: " + plain("; ".join(ignored))
+        st.warning(text, icon=":material/link_off:")
+
+
 def setup(title: str, url_params: Iterable[str] | None = ()) -> None:
     """Call first on every page; url_params are the query keys the page reads (None: it checks its own)."""
     st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
