@@ -16,7 +16,9 @@ TOUR = ["", "theory", "loss_race", "per_sample_gradients", "misuse_lab", "when_m
 TRAINED = {"loss_race", "misuse_lab"}  # pages where the tour presses Start and waits for the last epoch
 TOUR_STEPS = 7
 SESSIONS = 4
-SETTLE_SECONDS = 30  # after the sessions close: how long to wait for memory to come back
+# After the sessions close: how long to wait for memory to come back. Streamlit keeps a closed session's state for
+# server.disconnectedSessionTTL (120 s) in case it reconnects, and freed heap is seldom handed back to the OS.
+SETTLE_SECONDS = 30
 TARGETS = {"after one full tour": 600, f"peak with {SESSIONS} sessions": 1000, "after the sessions end": 700}
 FINISHED = r"/Epoch (\d+) of \1 /.test(document.querySelector('[data-testid=\"stProgress\"]')?.innerText ?? '')"
 
