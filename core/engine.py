@@ -148,6 +148,11 @@ class Race:
         return new
 
 
+def warm_up() -> None:
+    """Train one tiny race: torch imports its compiler stack on the first optimizer (~1.4 s), so pay it early."""
+    Race(RunConfig(samples=40, hidden=(4,), epochs=1)).advance(1)
+
+
 def train(config: RunConfig) -> Iterator[list[dict]]:
     """Yield the records of each epoch (epoch 0 first: before any step) until training ends."""
     race = Race(config)
