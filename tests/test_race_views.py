@@ -60,6 +60,27 @@ def test_specs_are_cached_copies_with_the_right_scales():
     assert set(long.split) == {"train", "validation"} and len(long) == 2 * 10
 
 
+def test_live_frames_thin_each_line_and_keep_its_latest_epoch():
+    rows = [("ce", 0, e, 1.0, 0.5, 0.5, 1.0, 1.0, "ok") for e in range(301)]
+    rows += [("mse", 0, e, 1.0, 0.5, 0.5, 1.0, 1.0, "ok") for e in range(123)]  # diverged at epoch 122
+    thinned = race_charts.thin(per_epoch(history(rows)), points=100)  # stride ceil(301 / 100) = 4
+    ce, mse = (thinned[thinned.run == r].epoch.tolist() for r in ("ce", "mse"))
+    assert ce[:3] == [0, 4, 8] and ce[-2:] == [296, 300] and len(ce) == 76
+    assert mse[-2:] == [120, 122]  # a stopped run keeps its last point
+    assert race_charts.thin(per_epoch(HAND)).equals(per_epoch(HAND))  # short races are drawn whole
+
+
+def test_live_specs_drop_tooltips_and_single_seed_bands():
+    runs = ("ce", "mse")
+    live, final = race_charts.specs(runs, seeds=1, live=True), race_charts.specs(runs, seeds=3, live=False)
+    assert not any("tooltip" in json.dumps(spec) for spec in live)
+    assert all("tooltip" in json.dumps(spec) for spec in final)
+    assert len(live[0]["layer"]) == 1 and len(final[0]["layer"]) == 2  # band layer only with several seeds
+    charts = race_charts.frame_charts(per_epoch(HAND), pd.DataFrame(), runs, seeds=1, live=True)
+    assert list(charts[0][0].columns) == ["run", "epoch", "relative_loss", "relative_loss_min", "relative_loss_max"]
+    assert [spec for _, spec in charts] == live
+
+
 def test_region_image_colours_and_points():
     probs = torch.zeros(4, 4, 3)
     probs[..., 0] = 1.0  # everywhere class 0, fully confident

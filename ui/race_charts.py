@@ -1,4 +1,10 @@
-"""Race charts as (data, spec): pure data preparation, plus a Vega-Lite spec built once per set of losses."""
+"""Race charts as (data, spec): pure data preparation, plus a Vega-Lite spec built once per set of losses.
+
+A live frame is redrawn several times a second, and the browser's Vega does its work per row and per mark:
+live frames ship at most LIVE_POINTS epochs per line and no tooltips; the finished race shows every epoch.
+"""
+
+import math
 
 import altair as alt
 import pandas as pd
@@ -10,6 +16,7 @@ LOSS_COLORS = {
     "mse-logits": "#2ca02c", "softmax-ce": "#d62728", "mae": "#9467bd",
 }  # fmt: skip
 HEIGHT = 230
+LIVE_POINTS = 100  # epochs per line in a live frame (~6 px apart on a half-page chart)
 
 
 def loss_color(runs: tuple[str, ...]) -> alt.Color:
@@ -17,33 +24,48 @@ def loss_color(runs: tuple[str, ...]) -> alt.Color:
     return alt.Color("run:N", title="loss", scale=alt.Scale(domain=list(runs), range=[LOSS_COLORS[r] for r in runs]))
 
 
-def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, log: bool = False) -> alt.LayerChart:
-    """Seed-mean line per loss and a min–max band (visible with several seeds)."""
+def thin(epochs: pd.DataFrame, points: int = LIVE_POINTS) -> pd.DataFrame:
+    """per_epoch rows at every k-th epoch (at most ~`points` per run), keeping each run's latest epoch."""
+    stride = max(1, math.ceil((epochs.epoch.max() + 1) / points))
+    latest = epochs.epoch == epochs.groupby("run").epoch.transform("max")
+    return epochs[(epochs.epoch % stride == 0) | latest]
+
+
+def _columns(epochs: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Only what a band-lines chart reads: the browser converts every shipped cell."""
+    return epochs[["run", "epoch", value, f"{value}_min", f"{value}_max"]]
+
+
+def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, bands: bool, tooltips: bool, log=False):
+    """Seed-mean line per loss, and a min–max band when there are several seeds."""
     scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     base = alt.Chart(title=title).encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(runs))
-    line = base.mark_line(strokeWidth=2).encode(
-        y=alt.Y(f"{value}:Q", title=y_title, scale=scale),
-        tooltip=["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")],
-    )
+    tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if tooltips else alt.Undefined
+    line = base.mark_line(strokeWidth=2).encode(y=alt.Y(f"{value}:Q", title=y_title, scale=scale), tooltip=tooltip)
     band = base.mark_area(opacity=0.2).encode(y=f"{value}_min:Q", y2=f"{value}_max:Q")
-    return alt.layer(band, line).properties(height=HEIGHT)
+    return (alt.layer(band, line) if bands else alt.layer(line)).properties(height=HEIGHT)
+
+
+def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
+    return _columns(epochs, "relative_loss")
 
 
 @frozen
-def loss_spec(runs: tuple[str, ...]) -> alt.LayerChart:
-    """Data: core.summary.per_epoch(history); each loss divided by its own epoch-0 value."""
-    return _band_lines("relative_loss", runs, "Loss ÷ its epoch-0 value (each loss on its own scale)", "loss / loss₀")
+def loss_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
+    """Data: loss_data(per_epoch(history)); each loss divided by its own epoch-0 value."""
+    title = "Loss ÷ its epoch-0 value (each loss on its own scale)"
+    return _band_lines("relative_loss", runs, title, "loss / loss₀", bands, tooltips)
 
 
 def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
     """per_epoch rows a log axis can show (no zeros)."""
-    return epochs[epochs.mean_dlogit_norm_min > 0]
+    return _columns(epochs[epochs.mean_dlogit_norm_min > 0], "mean_dlogit_norm")
 
 
 @frozen
-def gradient_spec(runs: tuple[str, ...]) -> alt.LayerChart:
+def gradient_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
     title = "Mean ‖∂ℓ/∂z‖ over training samples (log axis)"
-    return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", log=True)
+    return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", bands, tooltips, log=True)
 
 
 def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +82,7 @@ def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def accuracy_spec(runs: tuple[str, ...]) -> alt.LayerChart:
+def accuracy_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
     base = alt.Chart(title="Accuracy: train (solid), validation (dashed)").encode(
         x=alt.X("epoch:Q"), color=loss_color(runs), detail="split:N"
     )
@@ -68,14 +90,38 @@ def accuracy_spec(runs: tuple[str, ...]) -> alt.LayerChart:
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("value:Q", title="accuracy", scale=alt.Scale(domain=[0, 1])),
         strokeDash=dash,
-        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")],
+        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")] if tooltips else alt.Undefined,
     )
     band = base.mark_area(opacity=0.15).encode(y="value_min:Q", y2="value_max:Q")
-    return alt.layer(band, line).properties(height=HEIGHT)
+    return (alt.layer(band, line) if bands else alt.layer(line)).properties(height=HEIGHT)
+
+
+def specs(runs: tuple[str, ...], seeds: int, live: bool) -> list[dict]:
+    """Loss, accuracy, gradient and p(true class) specs; bands only with several seeds, tooltips only when not live."""
+    bands, tooltips = seeds > 1, not live
+    return [
+        loss_spec(runs, bands, tooltips),
+        accuracy_spec(runs, bands, tooltips),
+        gradient_spec(runs, bands, tooltips),
+        p_true_spec(runs, tooltips),
+    ]
+
+
+def prepare(runs: tuple[str, ...], seeds: int) -> None:
+    """Build every spec a race of these runs draws (Altair takes ~0.2 s) before Start, so no frame waits for it."""
+    for live in (True, False):
+        specs(runs, seeds, live)
+
+
+def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, runs: tuple[str, ...], seeds: int, live: bool):
+    """[(data, spec)] of the four race charts from per_epoch rows and the p(true class) histogram."""
+    epochs = thin(epochs) if live else epochs
+    data = [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
+    return list(zip(data, specs(runs, seeds, live), strict=True))
 
 
 @frozen
-def p_true_spec(runs: tuple[str, ...]) -> alt.Chart:
+def p_true_spec(runs: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
     """Pre-binned p(true class) (core.views.p_true_histogram), one panel per loss; mass near 0 = confidently wrong."""
     column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(runs))
     bars = (
@@ -88,7 +134,7 @@ def p_true_spec(runs: tuple[str, ...]) -> alt.Chart:
             y2=alt.datum(0),
             color=loss_color(runs).legend(None),
             column=column,
-            tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"],
+            tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"] if tooltips else alt.Undefined,
         )
     )
     return bars.properties(height=HEIGHT - 60, width=200)

@@ -5,6 +5,7 @@ second, so a builder decorated with @frozen returns a cached dict that st.vega_l
 """
 
 import copy
+import functools
 from functools import lru_cache
 
 
@@ -24,5 +25,5 @@ def _inherit(spec):
 
 def frozen(build):
     """Cache a spec builder's dict (arguments must be hashable); hand out copies so no caller alters the cached one."""
-    cached = lru_cache(maxsize=64)(lambda *args: _inherit(build(*args).to_dict()))
-    return lambda *args: copy.deepcopy(cached(*args))
+    cached = lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict()))
+    return functools.wraps(build)(lambda *args, **kwargs: copy.deepcopy(cached(*args, **kwargs)))
