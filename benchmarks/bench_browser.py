@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.server import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_until_idle
+from tests.browser.server import CHROMIUM_ARGS, chromium_path, page_problems, streamlit_server, wait_until_idle
 
 # Records every distinct progress text ("Epoch k of N · …") the page shows, with its time: one per drawn frame.
 WATCH_FRAMES = """() => {
@@ -35,7 +35,10 @@ def measure(epochs: int, browser) -> dict:
         final = f"Epoch {epochs} of {epochs}"
         page.wait_for_function(f"window.__frames.some(f => f.text.startsWith('{final}'))", timeout=120_000)
         frames = page.evaluate("window.__frames")
+        problems = page_problems(page)  # a frame that fails half-way still shows its progress text
         page.close()
+    if problems:
+        raise RuntimeError(f"the race page showed an error: {problems[0]}")
     done = next(f["t"] for f in frames if f["text"].startswith(final))
     drawn = [f for f in frames if f["t"] <= done]
     seconds = (done - clicked) / 1000

@@ -41,6 +41,8 @@ for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 live.buttons(PAGE, config)
+if config is not None:
+    race_charts.prepare(config.losses, config.seeds)  # once per set of losses, so Start's first frame doesn't wait
 race: Race | None = live.state(PAGE)["race"]
 
 
@@ -57,13 +59,14 @@ def draw(race: Race | None) -> None:
             st.warning(
                 f"**{name}** (seed {seed}) {status}; it stopped there, the other runs carry on.", icon=":material/warning:"
             )
-    left, right = st.columns(2)
-    epochs = per_epoch(history)
-    left.vega_lite_chart(epochs, race_charts.loss_spec(runs), width="stretch")
-    right.vega_lite_chart(race_charts.accuracy_data(epochs), race_charts.accuracy_spec(runs), width="stretch")
-    left, right = st.columns(2)
-    left.vega_lite_chart(race_charts.gradient_data(epochs), race_charts.gradient_spec(runs), width="stretch")
-    right.vega_lite_chart(views.p_true_histogram(race), race_charts.p_true_spec(runs))
+    live_frame = live.state(PAGE)["training"]  # lighter charts while frames replace each other
+    top_left, top_right, bottom_left, bottom_right = [*st.columns(2), *st.columns(2)]
+    loss, accuracy, gradient, p_true = race_charts.frame_charts(
+        per_epoch(history), views.p_true_histogram(race), runs, c.seeds, live_frame
+    )
+    for column, (data, spec) in [(top_left, loss), (top_right, accuracy), (bottom_left, gradient)]:
+        column.vega_lite_chart(data, spec, width="stretch")
+    bottom_right.vega_lite_chart(*p_true)  # fixed-width panels, one per loss
     if race.data.input_dim == 2:
         probs, points, shown = views.decision_grid(race)
         if shown:
@@ -74,7 +77,7 @@ def draw(race: Race | None) -> None:
         st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
 
 
-live.live_view(PAGE, draw)
+frames = st.container()  # filled last, so a page run can keep drawing frames there without holding up the rest
 
 if race is not None and not live.state(PAGE)["training"] and race.epoch > 0:
     history = pd.DataFrame(race.history, columns=RECORD_COLUMNS)
@@ -99,3 +102,6 @@ if config is not None:
         base = (st.context.url or "").split("?")[0]
         st.code(f"{base}?{urlencode(config.to_dict())}", language=None)
         st.caption("Opening the link restores these settings; pressing Start reproduces the same numbers.")
+
+with frames:
+    live.live_view(PAGE, draw, last_on_page=True)

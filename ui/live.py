@@ -6,11 +6,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.config import RunConfig
-from core.engine import Race
+from core.engine import Race, warm_up
 
-TICK_SECONDS = 0.15  # fragment period while training: a rerun costs the browser a round trip, so each run loops
-LOOP_SECONDS = 1.0  # frames drawn inside one fragment run before it returns
-TRAIN_BUDGET = 0.08  # seconds of training per frame, so drawing keeps its share
+TICK_SECONDS = 0.05  # fragment period while training: a rerun costs a round trip, so each run loops
+LOOP_SECONDS = 3.0  # frames drawn inside one fragment run; a click still interrupts it at the next frame
+TRAIN_BUDGET = 0.06  # seconds of training per frame, so drawing keeps its share
+SEND_SECONDS = 0.03  # a pause after each frame: the server sends it while training doesn't hold the GIL
+
+warm_up()  # once per server process, when the first page that trains loads, not on its first Start
 
 
 def state(page: str) -> dict:
@@ -81,13 +84,18 @@ def buttons(page: str, config: RunConfig | None) -> None:
         )
 
 
-def live_view(page: str, draw: Callable[[Race | None], None]) -> None:
-    """While training, each run of the fragment trains and redraws frame after frame for up to LOOP_SECONDS."""
+def live_view(page: str, draw: Callable[[Race | None], None], last_on_page: bool = False) -> None:
+    """Draw the race; while training, a run of the fragment trains and redraws frame after frame.
+
+    A whole-page run trains and draws one frame, then returns, unless the page calls this last (the frames in a
+    container above the rest): then it loops too, and training goes on without waiting for the fragment's tick.
+    """
 
     @st.fragment(run_every=TICK_SECONDS if state(page)["training"] else None)
     def frames():
         s, frame = state(page), st.empty()
-        until = time.perf_counter() + LOOP_SECONDS  # then yield to the rest of the page and the next tick
+        one_frame = s.pop("one_frame", False)  # a page run that must not hold up what follows
+        until = time.perf_counter() + LOOP_SECONDS  # then let the run end (Streamlit tidies up after each run)
         while True:
             race = s["race"]
             training = s["training"] and race is not None
@@ -95,12 +103,16 @@ def live_view(page: str, draw: Callable[[Race | None], None]) -> None:
                 deadline = time.perf_counter() + TRAIN_BUDGET
                 while not race.done and time.perf_counter() < deadline:
                     race.advance(1)
-                if race.done:
-                    s["training"] = False
-                    st.rerun()  # whole page: stops the timer and draws the finished state once
+                s["training"] = not race.done
             with frame.container():  # replaces the previous frame in place
                 draw(race)
-            if not training or time.perf_counter() > until:
+            if not training:
+                break
+            time.sleep(SEND_SECONDS)
+            if race.done:
+                st.rerun()  # whole page: stops the timer and adds what follows a finished race
+            if one_frame or time.perf_counter() > until:
                 break
 
+    state(page)["one_frame"] = not last_on_page  # a fragment rerun calls frames() directly, without this flag
     frames()

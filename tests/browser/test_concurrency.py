@@ -14,13 +14,14 @@ from tests.browser.server import page_problems, streamlit_server, wait_until_idl
 
 pytestmark = pytest.mark.browser
 
-# Different data, losses, seeds, widths, optimisers and batching, so a crossed wire shows in the numbers.
+# Different data, losses, seeds, widths, optimisers and batching, so a crossed wire shows in the numbers;
+# long enough that each is still training when the last one starts.
 QUERIES = [
-    {"epochs": "80", "samples": "300", "hidden": "16"},
-    {"epochs": "60", "dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid", "seed": "3", "hidden": "8"},
-    {"epochs": "100", "dataset": "blobs", "classes": "4", "losses": "ce,mse,mae", "seed": "7", "optimizer": "adam",
+    {"epochs": "300", "samples": "300", "hidden": "16"},
+    {"epochs": "240", "dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid", "seed": "3", "hidden": "8"},
+    {"epochs": "300", "dataset": "blobs", "classes": "4", "losses": "ce,mse,mae", "seed": "7", "optimizer": "adam",
      "lr": "0.01", "batch_size": "64", "samples": "400"},
-    {"epochs": "70", "dataset": "circles", "classes": "2", "losses": "ce,mse-logits", "seeds": "2", "seed": "11",
+    {"epochs": "250", "dataset": "circles", "classes": "2", "losses": "ce,mse-logits", "seeds": "2", "seed": "11",
      "activation": "relu", "hidden": "16,16", "samples": "300"},
 ]  # fmt: skip
 
