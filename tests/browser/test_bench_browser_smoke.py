@@ -10,6 +10,6 @@ pytestmark = pytest.mark.browser
 
 
 def test_quick_run_prints_frames_and_time(browser, capsys):  # the session's browser: one Playwright per process
-    report(40, measure(40, browser), targets=False)
+    report(40, [measure(40, browser)], targets=False)
     out = capsys.readouterr().out
     assert re.search(r"^browser: Default race, 40 epochs: final frame \d+\.\d\d s after Start, \d+ frames drawn", out, re.M)
