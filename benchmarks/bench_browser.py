@@ -13,16 +13,17 @@ from playwright.sync_api import sync_playwright
 
 from tests.browser.server import CHROMIUM_ARGS, chromium_path, page_problems, streamlit_server, wait_until_idle
 
-# Records every distinct progress text ("Epoch k of N · …") the page shows, with its time: one per drawn frame.
+# Records every new progress text ("Epoch k of N · …") the page shows, with its time: one per drawn frame.
+# The text already there (the idle page's preview of epoch 0) is not a frame.
 WATCH_FRAMES = """() => {
   window.__frames = [];
-  const seen = () => {
-    const el = document.querySelector('[data-testid="stProgress"]');
-    const text = el ? el.innerText : null;
-    const last = window.__frames.at(-1);
-    if (text && (!last || last.text !== text)) window.__frames.push({t: performance.now(), text});
-  };
-  new MutationObserver(seen).observe(document.body, {subtree: true, childList: true, characterData: true});
+  const progress = () => document.querySelector('[data-testid="stProgress"]')?.innerText ?? null;
+  let last = progress();
+  new MutationObserver(() => {
+    const text = progress();
+    if (text && text !== last) window.__frames.push({t: performance.now(), text});
+    last = text ?? last;
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 

@@ -42,28 +42,30 @@ if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 live.buttons(PAGE, config)
 if config is not None:
-    race_charts.prepare(config.losses, config.seeds)  # once per set of losses, so Start's first frame doesn't wait
+    race_charts.prepare(config.losses, config.seeds, config.epochs)  # once per set of losses, so Start's first frame doesn't wait
 race: Race | None = live.state(PAGE)["race"]
 
 
 def draw(race: Race | None) -> None:
-    """One frame: progress, curves, per-sample views and, once finished, the reading of the result."""
-    if race is None:
-        st.info("Pick a preset or change the settings in the sidebar, then press **Start**.", icon=":material/play_arrow:")
-        return
+    """One frame: progress, curves, per-sample views; before Start, the starting point Start will train from."""
+    preview = race is None
+    if preview:
+        if config is None:
+            st.info("Fix the settings in the sidebar, then press **Start**.", icon=":material/tune:")
+            return
+        race = Race(config)  # epoch 0 only; the same layout as a live frame, so Start just updates it
     c, history = race.config, pd.DataFrame(race.history, columns=RECORD_COLUMNS)
     runs = c.losses
-    st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {len(race.runs)} runs")
+    what = "not started: each loss from the same initial weights. Press Start." if preview else f"{len(race.runs)} runs"
+    st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {what}")
     for (name, seed), status in zip(race.runs, race.status):
         if status != "ok":
             st.warning(
                 f"**{name}** (seed {seed}) {status}; it stopped there, the other runs carry on.", icon=":material/warning:"
             )
-    live_frame = live.state(PAGE)["training"]  # lighter charts while frames replace each other
+    how = race_charts.style(c.seeds, live=preview or live.state(PAGE)["training"], epochs=c.epochs)
     top_left, top_right, bottom_left, bottom_right = [*st.columns(2), *st.columns(2)]
-    loss, accuracy, gradient, p_true = race_charts.frame_charts(
-        per_epoch(history), views.p_true_histogram(race), runs, c.seeds, live_frame
-    )
+    loss, accuracy, gradient, p_true = race_charts.frame_charts(per_epoch(history), views.p_true_histogram(race), runs, how)
     for column, (data, spec) in [(top_left, loss), (top_right, accuracy), (bottom_left, gradient)]:
         column.vega_lite_chart(data, spec, width="stretch")
     bottom_right.vega_lite_chart(*p_true)  # fixed-width panels, one per loss

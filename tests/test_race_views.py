@@ -70,13 +70,16 @@ def test_live_frames_thin_each_line_and_keep_its_latest_epoch():
     assert race_charts.thin(per_epoch(HAND)).equals(per_epoch(HAND))  # short races are drawn whole
 
 
-def test_live_specs_drop_tooltips_and_single_seed_bands():
+def test_live_specs_fix_the_epoch_axis_and_drop_tooltips_and_single_seed_bands():
     runs = ("ce", "mse")
-    live, final = race_charts.specs(runs, seeds=1, live=True), race_charts.specs(runs, seeds=3, live=False)
+    live_style, final_style = race_charts.style(1, live=True, epochs=300), race_charts.style(3, live=False, epochs=300)
+    live, final = race_charts.specs(runs, live_style), race_charts.specs(runs, final_style)
     assert not any("tooltip" in json.dumps(spec) for spec in live)
     assert all("tooltip" in json.dumps(spec) for spec in final)
     assert len(live[0]["layer"]) == 1 and len(final[0]["layer"]) == 2  # band layer only with several seeds
-    charts = race_charts.frame_charts(per_epoch(HAND), pd.DataFrame(), runs, seeds=1, live=True)
+    assert all(s["layer"][0]["encoding"]["x"]["scale"] == {"domain": [0, 300]} for s in live[:3])
+    assert all("scale" not in s["layer"][0]["encoding"]["x"] for s in final[:3])  # fitted to the epochs trained
+    charts = race_charts.frame_charts(per_epoch(HAND), pd.DataFrame(), runs, live_style)
     assert list(charts[0][0].columns) == ["run", "epoch", "relative_loss", "relative_loss_min", "relative_loss_max"]
     assert [spec for _, spec in charts] == live
 

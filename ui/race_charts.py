@@ -5,6 +5,7 @@ live frames ship at most LIVE_POINTS epochs per line and no tooltips; the finish
 """
 
 import math
+from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -36,14 +37,35 @@ def _columns(epochs: pd.DataFrame, value: str) -> pd.DataFrame:
     return epochs[["run", "epoch", value, f"{value}_min", f"{value}_max"]]
 
 
-def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, bands: bool, tooltips: bool, log=False):
+class Style(NamedTuple):
+    """How the curves are drawn. Live (frames while training, and the preview before): thinned data, no
+    tooltips, and the epoch axis fixed at 0..epochs for the lines to grow into. Otherwise: every epoch,
+    tooltips, and an axis fitted to the data."""
+
+    bands: bool = True  # seed min–max bands
+    live: bool = False
+    epochs: int = 0  # the axis length when live
+
+
+FINISHED = Style()  # what the other pages draw: a finished race, every epoch
+
+
+def style(seeds: int, live: bool, epochs: int) -> Style:
+    """Bands only with several seeds (one seed's band is its line)."""
+    return Style(bands=seeds > 1, live=live, epochs=epochs if live else 0)
+
+
+def _epoch_axis(style: Style) -> alt.X:
+    return alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, style.epochs]) if style.live else alt.Undefined)
+
+
+def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, scale: alt.Scale, style: Style):
     """Seed-mean line per loss, and a min–max band when there are several seeds."""
-    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
-    base = alt.Chart(title=title).encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(runs))
-    tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if tooltips else alt.Undefined
+    base = alt.Chart(title=title).encode(x=_epoch_axis(style), color=loss_color(runs))
+    tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if not style.live else alt.Undefined
     line = base.mark_line(strokeWidth=2).encode(y=alt.Y(f"{value}:Q", title=y_title, scale=scale), tooltip=tooltip)
     band = base.mark_area(opacity=0.2).encode(y=f"{value}_min:Q", y2=f"{value}_max:Q")
-    return (alt.layer(band, line) if bands else alt.layer(line)).properties(height=HEIGHT)
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
 
 
 def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
@@ -51,10 +73,10 @@ def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def loss_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
-    """Data: loss_data(per_epoch(history)); each loss divided by its own epoch-0 value."""
+def loss_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
+    """Data: loss_data(per_epoch(history)); each loss divided by its own epoch-0 value, from 0."""
     title = "Loss ÷ its epoch-0 value (each loss on its own scale)"
-    return _band_lines("relative_loss", runs, title, "loss / loss₀", bands, tooltips)
+    return _band_lines("relative_loss", runs, title, "loss / loss₀", alt.Scale(zero=True), style)
 
 
 def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
@@ -63,9 +85,9 @@ def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def gradient_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
+def gradient_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
     title = "Mean ‖∂ℓ/∂z‖ over training samples (log axis)"
-    return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", bands, tooltips, log=True)
+    return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", alt.Scale(type="log"), style)
 
 
 def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
@@ -82,42 +104,36 @@ def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def accuracy_spec(runs: tuple[str, ...], bands: bool = True, tooltips: bool = True) -> alt.LayerChart:
+def accuracy_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
     base = alt.Chart(title="Accuracy: train (solid), validation (dashed)").encode(
-        x=alt.X("epoch:Q"), color=loss_color(runs), detail="split:N"
+        x=_epoch_axis(style), color=loss_color(runs), detail="split:N"
     )
     dash = alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 4]]), legend=None)
     line = base.mark_line(strokeWidth=2).encode(
         y=alt.Y("value:Q", title="accuracy", scale=alt.Scale(domain=[0, 1])),
         strokeDash=dash,
-        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")] if tooltips else alt.Undefined,
+        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")] if not style.live else alt.Undefined,
     )
     band = base.mark_area(opacity=0.15).encode(y="value_min:Q", y2="value_max:Q")
-    return (alt.layer(band, line) if bands else alt.layer(line)).properties(height=HEIGHT)
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
 
 
-def specs(runs: tuple[str, ...], seeds: int, live: bool) -> list[dict]:
-    """Loss, accuracy, gradient and p(true class) specs; bands only with several seeds, tooltips only when not live."""
-    bands, tooltips = seeds > 1, not live
-    return [
-        loss_spec(runs, bands, tooltips),
-        accuracy_spec(runs, bands, tooltips),
-        gradient_spec(runs, bands, tooltips),
-        p_true_spec(runs, tooltips),
-    ]
+def specs(runs: tuple[str, ...], how: Style) -> list[dict]:
+    """Loss, accuracy, gradient and p(true class) specs."""
+    return [loss_spec(runs, how), accuracy_spec(runs, how), gradient_spec(runs, how), p_true_spec(runs, tooltips=not how.live)]
 
 
-def prepare(runs: tuple[str, ...], seeds: int) -> None:
+def prepare(runs: tuple[str, ...], seeds: int, epochs: int) -> None:
     """Build every spec a race of these runs draws (Altair takes ~0.2 s) before Start, so no frame waits for it."""
     for live in (True, False):
-        specs(runs, seeds, live)
+        specs(runs, style(seeds, live, epochs))
 
 
-def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, runs: tuple[str, ...], seeds: int, live: bool):
+def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, runs: tuple[str, ...], how: Style):
     """[(data, spec)] of the four race charts from per_epoch rows and the p(true class) histogram."""
-    epochs = thin(epochs) if live else epochs
+    epochs = thin(epochs) if how.live else epochs
     data = [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
-    return list(zip(data, specs(runs, seeds, live), strict=True))
+    return list(zip(data, specs(runs, how), strict=True))
 
 
 @frozen

@@ -16,7 +16,7 @@ SLOW = {"epochs": "3000", "hidden": "64,64"}  # minutes in a browser: always int
 CONTESTED = {"epochs": "300", "samples": "2000", "batch_size": "2", "hidden": "16", "lr": "0.05"}
 CHANGES = 4  # setting changes while CONTESTED trains; each one reruns the page in the middle of an epoch
 QUICK_EPOCHS = 30  # what a later Start trains, so it finishes in seconds
-IDLE_INFO = "Pick a preset or change the settings in the sidebar, then press Start."
+IDLE_PROGRESS = "not started: each loss from the same initial weights"  # the preview of epoch 0
 STALE_INFO = "The runs below were trained with earlier settings."
 
 # Every error or exception element that appears, however briefly: the next training tick draws over it.
@@ -137,11 +137,11 @@ def test_navigating_away_and_back_mid_training(page, url):
 def test_reset_mid_training_returns_to_idle(page, url):
     start_race(page, url, SLOW)
     button(page, "Reset").click()
-    page.get_by_text(IDLE_INFO).wait_for(timeout=60_000)
+    page.get_by_text(IDLE_PROGRESS).wait_for(timeout=60_000)
     wait_until_idle(page)
     page.wait_for_timeout(1000)  # a training tick left running would redraw the progress bar
     assert problems(page) == []
-    assert page.locator('[data-testid="stProgress"]').count() == 0
+    assert page.locator('[data-testid="stProgress"]').inner_text().startswith(f"Epoch 0 of {SLOW['epochs']} · {IDLE_PROGRESS}")
     assert page.get_by_role("heading", name="Result").count() == 0
     assert button(page, "Stop").is_disabled()
     start_quick_race_to_the_end(page, SLOW)
