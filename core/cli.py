@@ -13,6 +13,9 @@ DEFAULTS = RunConfig().to_dict()
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_abbrev=False, **kwargs)  # `--ep 10` is a typo to report, not --epochs
+
     def error(self, message):  # one line and exit 2, never a usage dump or traceback
         raise SystemExit(_fail(message))
 

@@ -80,6 +80,8 @@ def test_missing_value(option, capsys):
         (["--lr0", "1"], "--lr0"),
         (["-x"], "-x"),
         (["--l", "1"], "--l"),  # ambiguous: --label-noise, --loss, --lr
+        (["--ep", "1"], "--ep"),  # unambiguous, but an abbreviation is not taken either
+        (["--epoch", "1"], "--epoch"),
         (["--square", "2"], "--square"),
         (["extra"], "extra"),
         (["--", "--lr", "1"], "--lr"),
