@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import misuse
+from core import mistakes, misuse
 from core.engine import RECORD_COLUMNS, Race
 from ui import cached, config_form, live, shell
 from ui import misuse_charts as charts
@@ -139,11 +139,11 @@ st.markdown(
 )
 
 st.header("4. Sibling mistakes, each run by torch just now", divider="gray")
-for number, mistake in enumerate(misuse.MISTAKES, 1):
+for number, mistake in enumerate(mistakes.MISTAKES, 1):
     with st.container(border=True):
         st.markdown(f"**{number}. {mistake.title}**")
         for column, (label, snippet) in zip(st.columns(2), [("Wrong", mistake.wrong), ("Fix", mistake.fix)]):
-            outcome = misuse.run(snippet)
+            outcome = mistakes.run(snippet)
             column.caption(label)
             column.code(outcome.code, language="python", wrap_lines=True)
             column.caption("torch raised" if outcome.error else "torch returned")
@@ -151,7 +151,7 @@ for number, mistake in enumerate(misuse.MISTAKES, 1):
         st.markdown(f"**Why:** {mistake.why}")
 with st.container(border=True):
     st.markdown("**The right way**: raw logits and integer class indices, checked against −log softmax")
-    outcome = misuse.run(misuse.right_way)
+    outcome = mistakes.run(mistakes.right_way)
     st.code(outcome.code, language="python", wrap_lines=True)
     st.code(outcome.text, language=None)
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core import misuse
+from core import mistakes, misuse
 from core.engine import Race
 
 FLOORS = {2: 0.313262, 3: 0.551445, 4: 0.743668, 10: 1.461150, 100: 3.622207, 1000: 5.909472}  # REFERENCE.md §1
@@ -140,7 +140,7 @@ def test_page_params():
     assert misuse.parse_page_params({"gap": "0"})[1] == ["ignored gap='0': a whole number from 1 to 1000"]
 
 
-def _as_displayed(outcome: misuse.Outcome):
+def _as_displayed(outcome: mistakes.Outcome):
     """Run the code exactly as the page shows it, its last line being the result."""
     head, _, last = outcome.code.rpartition("\n")
     scope = {"torch": torch, "nn": nn, "F": F}
@@ -154,9 +154,9 @@ def _same(a, b) -> bool:
     return torch.equal(a, b) if isinstance(a, torch.Tensor) else a == b
 
 
-@pytest.mark.parametrize("snippet", [f for m in misuse.MISTAKES for f in (m.wrong, m.fix)] + [misuse.right_way])
+@pytest.mark.parametrize("snippet", [f for m in mistakes.MISTAKES for f in (m.wrong, m.fix)] + [mistakes.right_way])
 def test_displayed_code_produces_the_displayed_result(snippet):
-    outcome = misuse.run(snippet)
+    outcome = mistakes.run(snippet)
     assert "def " not in outcome.code and "return" not in outcome.code
     assert max(map(len, outcome.code.splitlines())) <= 50  # two snippets fit side by side
     if outcome.error:
@@ -167,9 +167,9 @@ def test_displayed_code_produces_the_displayed_result(snippet):
         assert _same(_as_displayed(outcome), outcome.value) and outcome.text == repr(outcome.value)
 
 
-def _outcomes(title: str) -> tuple[misuse.Outcome, misuse.Outcome]:
-    mistake = next(m for m in misuse.MISTAKES if m.title.startswith(title))
-    return misuse.run(mistake.wrong), misuse.run(mistake.fix)
+def _outcomes(title: str) -> tuple[mistakes.Outcome, mistakes.Outcome]:
+    mistake = next(m for m in mistakes.MISTAKES if m.title.startswith(title))
+    return mistakes.run(mistake.wrong), mistakes.run(mistake.fix)
 
 
 def test_double_softmax_and_sigmoid_floors():
@@ -211,6 +211,6 @@ def test_bce_on_logits_and_long_one_hot_raise_what_torch_raises():
 
 
 def test_right_way_matches_minus_log_softmax():
-    loss, check = misuse.run(misuse.right_way).value
+    loss, check = mistakes.run(mistakes.right_way).value
     closed = math.log(math.exp(2.5) + math.exp(-1.0) + math.exp(0.3)) - 2.5
     assert float(loss) == pytest.approx(closed, abs=1e-6) and float(check) == pytest.approx(closed, abs=1e-6)

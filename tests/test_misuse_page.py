@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import misuse
+from core import mistakes, misuse
 from core.config import RunConfig, parse_field
 from core.engine import RECORD_COLUMNS, Race
 from tests.apptest import open_page, train_to_end
@@ -55,12 +55,12 @@ def test_sweep_table_shows_the_torch_values():
 def test_every_sibling_result_on_the_page_is_torch_output():
     at = open_lab()
     shown = codes(at)
-    for mistake in misuse.MISTAKES:
+    for mistake in mistakes.MISTAKES:
         for snippet in (mistake.wrong, mistake.fix):
-            outcome = misuse.run(snippet)
+            outcome = mistakes.run(snippet)
             assert outcome.code in shown and outcome.text in shown
     assert "RuntimeError: all elements of input should be between 0 and 1" in shown
-    assert misuse.run(misuse.right_way).text in shown
+    assert mistakes.run(mistakes.right_way).text in shown
     assert any("How to spot it" in s.value for s in at.subheader)
 
 
