@@ -42,7 +42,7 @@ if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 live.buttons(PAGE, config)
 if config is not None:
-    race_charts.prepare(config.losses, config.seeds, config.epochs)  # once per set of losses, so Start's first frame doesn't wait
+    race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair
 race: Race | None = live.state(PAGE)["race"]
 
 

@@ -25,6 +25,7 @@ def test_defaults_render_idle():
     at = open_race()
     assert not at.exception and not at.warning
     assert race_of(at) is None
+    assert at.get("progress")[0].proto.text.startswith("Epoch 0 of 300 · not started")  # the preview of epoch 0
     assert at.multiselect(key="race.losses").value == ["ce", "mse"]
     assert RunConfig.from_dict(dict(at.query_params)) == PRESETS["Default"]
 

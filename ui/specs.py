@@ -6,7 +6,6 @@ second, so a builder decorated with @frozen returns a cached dict that st.vega_l
 
 import copy
 import functools
-from functools import lru_cache
 
 
 def _inherit(spec):
@@ -25,5 +24,5 @@ def _inherit(spec):
 
 def frozen(build):
     """Cache a spec builder's dict (arguments must be hashable); hand out copies so no caller alters the cached one."""
-    cached = lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict()))
+    cached = functools.lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict()))
     return functools.wraps(build)(lambda *args, **kwargs: copy.deepcopy(cached(*args, **kwargs)))
