@@ -4,9 +4,9 @@ import streamlit as st
 import torch
 
 from core.theory import neuron_curves, neuron_point, z_grid
-from ui import charts, shell
+from ui import links, shell, theory_charts
 
-shell.setup("Home")
+shell.setup("Home", links.Link("home"))  # reads no link parameters: it warns about any
 st.title("Loss Lab")
 st.subheader("Why do we train classifiers with cross-entropy, not MSE?")
 
@@ -29,7 +29,7 @@ with figure:
     curves = neuron_curves(z_grid(8.0, 161), 1, half_mse=True)
     marks = neuron_curves(torch.tensor([-4.6], dtype=torch.float64), 1, half_mse=True)
     st.altair_chart(
-        charts.neuron_panel(curves, "gradient", -4.6, marks, "|∂L/∂z| for y = 1, log axis", log=True), width="stretch"
+        theory_charts.neuron_panel(curves, "gradient", -4.6, marks, "|∂L/∂z| for y = 1, log axis", log=True), width="stretch"
     )
     point = neuron_point(-4.6, 1, half_mse=True)
     st.caption(

@@ -16,6 +16,8 @@ NOISE = RunConfig(dataset="blobs", classes=4, samples=600, noise=0.4, val_fracti
                   optimizer="adam", lr=0.01, epochs=200, losses=("ce", "mse", "mae"))  # fmt: skip
 CLASSES = RunConfig(dataset="blobs", classes=2, samples=600, noise=0.1, hidden=(64, 64), optimizer="sgd", lr=0.1,
                     epochs=200, losses=("ce", "mse", "mse-logits"))  # fmt: skip
+CLASS_COUNTS = (2, 10, 50)  # the class sweep's C values
+SQUARE_K = SQUARE_M = 5.0  # the page's default rescaling; the tour draws the same sweep (one cache entry for both)
 
 
 def trained(config: RunConfig) -> Race:

@@ -1,19 +1,8 @@
 """'Show as PyTorch code': a standalone script, plain torch plus core.data, that reproduces a config's runs."""
 
+from core import losses
 from core.config import RunConfig
 from core.engine import ORDER_SEED_OFFSET
-from core.losses import output_size
-
-LOSS_CODE = {
-    "ce": "nn.CrossEntropyLoss()(logits, y)",
-    "mse": "nn.MSELoss()(logits.softmax(1), F.one_hot(y, C).float())",
-    "bce": "nn.BCEWithLogitsLoss()(logits.squeeze(1), y.float())",
-    "mse-sigmoid": "nn.MSELoss()(logits.squeeze(1).sigmoid(), y.float())",
-    "mse-logits": "nn.MSELoss()(logits, F.one_hot(y, C).float())",
-    "softmax-ce": "nn.CrossEntropyLoss()(logits.softmax(1), y)",
-    "mae": "(logits.softmax(1) - F.one_hot(y, C).float()).abs().sum(1).mean()",
-}
-LOSS_COMMENT = {"softmax-ce": "  # the bug: softmax before CrossEntropyLoss"}
 
 TEMPLATE = '''"""Loss Lab run: {title}.
 Reproduces the app's numbers for seed {seed}. Run from the Loss Lab folder (it imports core.data for the dataset)."""
@@ -83,7 +72,7 @@ MINI_BATCH = """        perm = torch.randperm(len(y), generator=order)
 def _loss_code(name: str, c: RunConfig) -> str:
     if name == "mse-logits" and (c.square_k, c.square_m) != (1.0, 1.0):  # Hui & Belkin's rescaled square loss
         return f"((1 + {c.square_k - 1!r} * F.one_hot(y, C)) * (logits - {c.square_m!r} * F.one_hot(y, C)) ** 2).mean()"
-    return LOSS_CODE[name]
+    return losses.get(name).code
 
 
 def pytorch_script(config: RunConfig) -> str:
@@ -99,9 +88,9 @@ def pytorch_script(config: RunConfig) -> str:
         title=f"{', '.join(c.losses)} on {c.dataset} (C = {c.classes}, N = {c.samples}), {c.epochs} epochs",
         seed=c.seed, dataset=c.dataset, classes=c.classes, samples=c.samples, noise=c.noise,
         label_noise=c.label_noise, val_fraction=c.val_fraction,
-        loss_lines="\n".join(f"    {name!r}: lambda logits, y: {_loss_code(name, c)},{LOSS_COMMENT.get(name, '')}" for name in c.losses),
+        loss_lines="\n".join(f"    {name!r}: lambda logits, y: {_loss_code(name, c)},{losses.get(name).code_comment}" for name in c.losses),
         arch=f"MLP with hidden widths {list(c.hidden)}" if c.hidden else "A linear model",
-        hidden="".join(f"{w}, " for w in c.hidden), outputs=output_size(c.losses[0], c.classes),
+        hidden="".join(f"{w}, " for w in c.hidden), outputs=losses.output_size(c.losses[0], c.classes),
         act="Tanh" if c.activation == "tanh" else "ReLU", init_scale=c.init_scale,
         optimizer=optimizer, order_seed=c.seed + ORDER_SEED_OFFSET, epochs=c.epochs,
         loop=MINI_BATCH.format(batch_size=c.batch_size) if minibatch else FULL_BATCH,

@@ -1,5 +1,7 @@
-"""Loss registry: per-sample losses from logits and their closed-form gradients w.r.t. the logits."""
+"""Loss registry: per-sample losses from logits, their closed-form gradients w.r.t. the logits, and every
+fact a page or the exported script needs about each loss. A new loss is one entry here plus its tests."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -7,6 +9,18 @@ import torch
 import torch.nn.functional as F
 
 Tensor = torch.Tensor
+SQRT2 = math.sqrt(2.0)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """‖∂ℓ/∂z‖ as a function of p = p(true class), q = 1 − p and C (None when it is not a function of p alone).
+
+    Softmax losses assume the wrong mass q sits on ONE class (exact for C = 2); derivations: REFERENCE.md §1
+    with p = [p, q, 0, …]."""
+
+    norm: Callable[[Tensor, Tensor, int], Tensor] | None
+    formula: str  # the line's formula as the chart says it, or why there is no line
 
 
 @dataclass(frozen=True)
@@ -14,12 +28,17 @@ class Loss:
     """One registry entry; `loss(z, y)` and `dlogits(z, y)` broadcast over leading dims of z."""
 
     name: str
-    label: str
+    label: str  # display name
     formula: str  # LaTeX, per sample
     binary: bool  # True: one logit (needs 2 classes); False: one logit per class
     loss: Callable[..., Tensor]  # z (..., K), y (...,) int, **options -> (...,)
     dlogits: Callable[..., Tensor]  # z (..., K), y (...,), **options -> (..., K), d loss_i / d z_i
+    color: str  # the same on every chart and page
+    code: str  # the exported PyTorch script's expression of (logits, y, C)
+    curve: Curve  # the per-sample page's analytic line
+    help: str  # one phrase for the settings' help text
     options: tuple[str, ...] = ()  # keyword options loss and dlogits accept
+    code_comment: str = ""  # appended to the script's line
 
 
 def one_hot(y: Tensor, num_classes: int, like: Tensor) -> Tensor:
@@ -102,33 +121,54 @@ def _mae_grad(z, y):
     return 2 * (p * onehot).sum(-1, keepdim=True) * (p - onehot)  # loss = 2(1 - p_y)
 
 
+ONE_HOT = "F.one_hot(y, C).float()"
 LOSSES: dict[str, Loss] = {
     entry.name: entry
     for entry in [
-        Loss("ce", "Cross-entropy", r"-\log p_y,\; p = \mathrm{softmax}(z)", False, _ce, _ce_grad),
-        Loss("mse", "MSE on softmax", r"\tfrac{1}{C}\sum_k (p_k - y_k)^2", False, _mse, _mse_grad),
-        Loss("bce", "BCE with logits", r"-[y\log p + (1-y)\log(1-p)],\; p=\sigma(z)", True, _bce, _bce_grad),
-        Loss("mse-sigmoid", "MSE on sigmoid", r"(\sigma(z) - y)^2", True, _mse_sigmoid, _mse_sigmoid_grad),
         Loss(
-            "mse-logits",
-            "Square loss on logits",
-            r"\tfrac{1}{C}\big[k\,(z_y - M)^2 + \sum_{j \ne y} z_j^2\big]",
-            False,
-            _mse_logits,
-            _mse_logits_grad,
-            options=("k", "m"),
+            "ce", "Cross-entropy", r"-\log p_y,\; p = \mathrm{softmax}(z)", False, _ce, _ce_grad,
+            color="#1f77b4", code="nn.CrossEntropyLoss()(logits, y)",
+            curve=Curve(lambda p, q, c: SQRT2 * q, "√2·(1 − p)"), help="cross-entropy",
         ),
         Loss(
-            "softmax-ce",
-            "Softmax, then cross-entropy (bug)",
-            r"-\log \mathrm{softmax}(\mathrm{softmax}(z))_y",
-            False,
-            _softmax_ce,
-            _softmax_ce_grad,
+            "mse", "MSE on softmax", r"\tfrac{1}{C}\sum_k (p_k - y_k)^2", False, _mse, _mse_grad,
+            color="#ff7f0e", code=f"nn.MSELoss()(logits.softmax(1), {ONE_HOT})",
+            curve=Curve(lambda p, q, c: 4 * SQRT2 / c * p * q**2, "(4√2/C)·p(1 − p)²"), help="nn.MSELoss on softmax",
         ),
-        Loss("mae", "MAE on softmax", r"\sum_k |p_k - y_k| = 2(1 - p_y)", False, _mae, _mae_grad),
+        Loss(
+            "bce", "BCE with logits", r"-[y\log p + (1-y)\log(1-p)],\; p=\sigma(z)", True, _bce, _bce_grad,
+            color="#1f77b4", code="nn.BCEWithLogitsLoss()(logits.squeeze(1), y.float())",
+            curve=Curve(lambda p, q, c: q, "1 − p = |σ(z) − y|"), help="BCE with logits, one logit, C = 2",
+        ),
+        Loss(
+            "mse-sigmoid", "MSE on sigmoid", r"(\sigma(z) - y)^2", True, _mse_sigmoid, _mse_sigmoid_grad,
+            color="#ff7f0e", code="nn.MSELoss()(logits.squeeze(1).sigmoid(), y.float())",
+            curve=Curve(lambda p, q, c: 2 * p * q**2, "2p(1 − p)² = 2|σ − y|·σ(1 − σ)"), help="MSE on sigmoid, one logit, C = 2",
+        ),
+        Loss(
+            "mse-logits", "Square loss on logits", r"\tfrac{1}{C}\big[k\,(z_y - M)^2 + \sum_{j \ne y} z_j^2\big]", False,
+            _mse_logits, _mse_logits_grad, options=("k", "m"),
+            color="#2ca02c", code=f"nn.MSELoss()(logits, {ONE_HOT})",
+            curve=Curve(None, "no curve: (2/C)(z − y) depends on the logits, not only on p"), help="square loss on logits",
+        ),
+        Loss(
+            "softmax-ce", "Softmax, then cross-entropy (bug)", r"-\log \mathrm{softmax}(\mathrm{softmax}(z))_y", False,
+            _softmax_ce, _softmax_ce_grad,
+            color="#d62728", code="nn.CrossEntropyLoss()(logits.softmax(1), y)",
+            code_comment="  # the bug: softmax before CrossEntropyLoss",
+            curve=Curve(
+                lambda p, q, c: SQRT2 * p * q * (1 + (q.exp() - p.exp()) / (p.exp() + q.exp() + c - 2)),
+                "√2·p(1 − p)·(1 + (e^(1−p) − e^p)/(e^p + e^(1−p) + C − 2))",
+            ),
+            help="softmax before CrossEntropyLoss (bug)",
+        ),
+        Loss(
+            "mae", "MAE on softmax", r"\sum_k |p_k - y_k| = 2(1 - p_y)", False, _mae, _mae_grad,
+            color="#9467bd", code=f"(logits.softmax(1) - {ONE_HOT}).abs().sum(1).mean()",
+            curve=Curve(lambda p, q, c: 2 * SQRT2 * p * q, "2√2·p(1 − p)"), help="‖p − y‖₁",
+        ),
     ]
-}
+}  # fmt: skip
 
 
 def get(name: str) -> Loss:
@@ -136,6 +176,11 @@ def get(name: str) -> Loss:
     if name not in LOSSES:
         raise KeyError(f"unknown loss {name!r}; choose from {', '.join(LOSSES)}")
     return LOSSES[name]
+
+
+def color(name: str, other: str = "#7f7f7f") -> str:
+    """A loss's chart colour; `other` for names that are not registry losses (a floor, a cap)."""
+    return LOSSES[name].color if name in LOSSES else other
 
 
 def output_size(name: str, num_classes: int) -> int:

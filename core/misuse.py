@@ -26,30 +26,7 @@ LOG_P = {  # the two ways to get log-probabilities, (..., C) -> (..., C)
 DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 MAX_GAP = 1000  # largest s in z = [0, s]
 SCAN_STEP = 0.01  # grid for the threshold scan
-PANEL_DEFAULTS = {"dtype": "float32", "gap": 200}  # the stability panel's own URL parameters
 CLASS_LIMITS = (2, 20)  # the double-softmax race: enough classes to see the floor rise, few enough to train live
-
-
-def _int(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:  # includes digit strings too long for int()
-        return None
-
-
-def parse_page_params(params: dict[str, str]) -> tuple[dict, list[str]]:
-    """The stability panel's own URL values, each bad one keeping its default, and the warnings saying so."""
-    values, warnings = dict(PANEL_DEFAULTS), []
-    if params.get("dtype", "float32") in DTYPES:
-        values["dtype"] = params.get("dtype", "float32")
-    else:
-        warnings.append(f"ignored dtype={params['dtype']!r:.40}: choose {', '.join(DTYPES)}")
-    gap = _int(str(params.get("gap", PANEL_DEFAULTS["gap"])))
-    if gap is not None and 1 <= gap <= MAX_GAP:
-        values["gap"] = gap
-    else:
-        warnings.append(f"ignored gap={params['gap']!r:.40}: a whole number from 1 to {MAX_GAP}")
-    return values, warnings
 
 
 def _margin_logits(classes: int, margin: float) -> torch.Tensor:

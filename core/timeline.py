@@ -16,21 +16,6 @@ from core.presets import PRESETS
 # The Default race started confidently wrong (init scale 3), so both losses have confidently wrong samples to compare.
 DEFAULT = replace(PRESETS["Default"], init_scale=3.0, epochs=150)
 MAX_CHECKPOINTS = 20
-SQRT2 = math.sqrt(2.0)
-
-# ‖∂ℓ/∂z‖ as a function of p = p(true class) and C, with q = 1 − p. One-logit losses: exact. Softmax losses:
-# assumes the wrong mass q sits on ONE class (exact for C = 2). Derivations: REFERENCE.md §1 with p = [p, q, 0, …].
-CURVES = {
-    "bce": (lambda p, q, c: q, "1 − p = |σ(z) − y|"),
-    "mse-sigmoid": (lambda p, q, c: 2 * p * q**2, "2p(1 − p)² = 2|σ − y|·σ(1 − σ)"),
-    "ce": (lambda p, q, c: SQRT2 * q, "√2·(1 − p)"),
-    "mse": (lambda p, q, c: 4 * SQRT2 / c * p * q**2, "(4√2/C)·p(1 − p)²"),
-    "mae": (lambda p, q, c: 2 * SQRT2 * p * q, "2√2·p(1 − p)"),
-    "softmax-ce": (
-        lambda p, q, c: SQRT2 * p * q * (1 + (q.exp() - p.exp()) / (p.exp() + q.exp() + c - 2)),
-        "√2·p(1 − p)·(1 + (e^(1−p) − e^p)/(e^p + e^(1−p) + C − 2))",
-    ),
-}  # mse-logits has none: its gradient (2/C)(z − y) depends on the logits, not only on p
 ONE_CLASS = "wrong mass 1 − p on one class"
 
 
@@ -63,25 +48,29 @@ def at_checkpoint(table: pd.DataFrame, epoch: int, seed: int) -> pd.DataFrame:
     return table[(table.epoch == epoch) & (table.seed == seed)].reset_index(drop=True)
 
 
+def has_curve(name: str) -> bool:
+    """Whether a registry loss's ‖∂ℓ/∂z‖ is a function of p alone (core.losses.Curve)."""
+    return losses.get(name).curve.norm is not None
+
+
 def curve(name: str, p: torch.Tensor, classes: int) -> torch.Tensor | None:
-    """‖∂ℓ/∂z‖ against p(true class) for a registry loss (see CURVES); None when it is not a function of p."""
-    if name not in CURVES:
-        return None
-    return CURVES[name][0](p, 1 - p, classes)
+    """‖∂ℓ/∂z‖ against p(true class) for a registry loss; None when it is not a function of p."""
+    norm = losses.get(name).curve.norm
+    return None if norm is None else norm(p, 1 - p, classes)
 
 
 def curve_label(name: str) -> str:
-    """The curve's formula and, for softmax losses, its assumption."""
-    if name not in CURVES:
-        return "no curve: (2/C)(z − y) depends on the logits, not only on p"
-    formula = CURVES[name][1]
-    return formula if losses.get(name).binary else f"{formula}; assumes {ONE_CLASS}"
+    """The curve's formula and, for softmax losses, its assumption (or why there is no curve)."""
+    entry = losses.get(name)
+    if entry.curve.norm is None or entry.binary:
+        return entry.curve.formula
+    return f"{entry.curve.formula}; assumes {ONE_CLASS}"
 
 
-def analytic_curves(names: tuple[str, ...], classes: int, points: int = 201) -> pd.DataFrame:
+def analytic_curves(loss_names: tuple[str, ...], classes: int, points: int = 201) -> pd.DataFrame:
     """Long table (run, p, value) of every loss's curve on an even p grid, float64."""
     p = torch.linspace(0, 1, points, dtype=torch.float64)  # (P,)
-    frames = [pd.DataFrame({"run": n, "p": p.numpy(), "value": curve(n, p, classes).numpy()}) for n in names if n in CURVES]
+    frames = [pd.DataFrame({"run": n, "p": p.numpy(), "value": curve(n, p, classes).numpy()}) for n in loss_names if has_curve(n)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["run", "p", "value"])
 
 
@@ -94,9 +83,9 @@ def confidently_wrong(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return out.astype({"n": int})
 
 
-def reference_loss(names: tuple[str, ...]) -> str:
+def reference_loss(loss_names: tuple[str, ...]) -> str:
     """The loss the others are compared with: cross-entropy (ce or bce) when racing, else the first."""
-    return next((n for n in names if n in ("ce", "bce")), names[0])
+    return next((n for n in loss_names if n in ("ce", "bce")), loss_names[0])
 
 
 def _name(loss: str) -> str:

@@ -7,9 +7,9 @@ import streamlit as st
 import torch
 
 from core.theory import COSTS, NIELSEN_STARTS, neuron_curves, neuron_gradients, neuron_point, slowdown, z_grid
-from ui import charts, shell
+from ui import links, shell, theory_charts
 
-shell.setup("Theory")
+shell.setup("Theory", links.Link("theory"))  # reads no link parameters: it warns about any
 st.title("Theory: one neuron, two losses")
 st.markdown(
     "A single neuron outputs **p = σ(z)**. Both losses are minimised at the same place, "
@@ -54,9 +54,11 @@ with figures:
     cols[3].metric(
         "|∂CE/∂z| / |∂MSE/∂z|", ratio, help="Equals 1 / (c·p(1 − p)), c = 1 for ½-MSE and 2 without the ½: independent of y."
     )
-    st.altair_chart(charts.neuron_panel(curves, "loss", z, marks, f"Loss against z (y = {y}); MSE = {mse_name}"), width="stretch")
+    st.altair_chart(
+        theory_charts.neuron_panel(curves, "loss", z, marks, f"Loss against z (y = {y}); MSE = {mse_name}"), width="stretch"
+    )
     gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dashed: p(1 − p)"
-    st.altair_chart(charts.neuron_panel(curves, "gradient", z, marks, gradient_title, log=log_axis), width="stretch")
+    st.altair_chart(theory_charts.neuron_panel(curves, "gradient", z, marks, gradient_title, log=log_axis), width="stretch")
 
 st.subheader("The formulas")
 c = r"\tfrac12" if half else ""
@@ -87,8 +89,8 @@ lr = lr_col.slider("learning rate η", 0.01, 1.0, 0.15, 0.01, key="nielsen_lr")
 epochs = epochs_col.slider("epochs", 50, 1000, 300, 50, key="nielsen_epochs")
 runs = slowdown(lr, epochs)
 left, right = st.columns(2)
-left.altair_chart(charts.slowdown_chart(runs, "output", "Output a = σ(w + b) (target 0)"), width="stretch")
-right.altair_chart(charts.slowdown_chart(runs, "cost_value", "Cost"), width="stretch")
+left.altair_chart(theory_charts.slowdown_chart(runs, "output", "Output a = σ(w + b) (target 0)"), width="stretch")
+right.altair_chart(theory_charts.slowdown_chart(runs, "cost_value", "Cost"), width="stretch")
 table = pd.DataFrame(
     [(start, cost, *neuron_gradients(w, b, cost)) for start, (w, b) in NIELSEN_STARTS.items() for cost in COSTS],
     columns=["start", "cost", "output a", "∂C/∂w", "∂C/∂b"],

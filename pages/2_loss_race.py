@@ -5,14 +5,14 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from core import views
+from core import regions, views
 from core.engine import RECORD_COLUMNS, Race
 from core.export import pytorch_script
 from core.presets import PRESETS
 from core.summary import per_epoch, summarize, verdict
-from ui import config_form, live, race_charts, regions, shell
+from ui import config_form, links, live, race_charts, shell
 
-PAGE = "race"
+PAGE = live.RACE_PAGE
 GROUPS = {
     "Race": ["losses", "epochs", "seeds", "seed"],
     "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
@@ -20,30 +20,28 @@ GROUPS = {
     "Optimiser": ["optimizer", "lr", "momentum", "batch_size"],
     "Square loss on logits (mse-logits)": ["square_k", "square_m"],
 }
-FIELDS = [field for fields in GROUPS.values() for field in fields]
+LINK = links.Link(PAGE, tuple(field for fields in GROUPS.values() for field in fields), PRESETS["Default"])
 
-shell.setup("Loss race", url_params=FIELDS)
+shell.setup("Loss race", LINK)
 st.title("Loss race: cross-entropy vs MSE")
 st.markdown(
     "Every run starts from **the same weights** and sees **the same batches**: only the loss differs. "
     "Watch the mean ‖∂ℓ/∂z‖ chart: where MSE's gradient collapses, its accuracy stalls."
 )
-ignored = config_form.load_from_url(PAGE, PRESETS["Default"], FIELDS)
-shell.warn_ignored(ignored)
 
 with st.sidebar:
     st.markdown("#### Settings")
-    config, problem = config_form.config_form(PAGE, GROUPS, PRESETS["Default"])
+    config, problem = config_form.config_form(LINK, GROUPS)
 
 st.caption("Presets")
 for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
-    column.button(name, on_click=config_form.apply, args=(PAGE, preset, FIELDS), key=f"preset.{name}", width="stretch")
+    column.button(name, on_click=config_form.apply, args=(LINK, preset), key=f"preset.{name}", width="stretch")
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 live.buttons(PAGE, config)
 if config is not None:
     race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair
-race: Race | None = live.state(PAGE)["race"]
+race: Race | None = live.state(PAGE).race
 
 
 def draw(race: Race | None) -> None:
@@ -55,7 +53,6 @@ def draw(race: Race | None) -> None:
             return
         race = Race(config)  # epoch 0 only; the same layout as a live frame, so Start just updates it
     c, history = race.config, pd.DataFrame(race.history, columns=RECORD_COLUMNS)
-    runs = c.losses
     what = "not started: each loss from the same initial weights. Press Start." if preview else f"{len(race.runs)} runs"
     st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {what}")
     for (name, seed), status in zip(race.runs, race.status):
@@ -63,9 +60,9 @@ def draw(race: Race | None) -> None:
             st.warning(
                 f"**{name}** (seed {seed}) {status}; it stopped there, the other runs carry on.", icon=":material/warning:"
             )
-    how = race_charts.style(c.seeds, live=preview or live.state(PAGE)["training"], epochs=c.epochs)
+    style = race_charts.Style.of_race(c.seeds, live=preview or live.state(PAGE).training, epochs=c.epochs)
     top_left, top_right, bottom_left, bottom_right = [*st.columns(2), *st.columns(2)]
-    loss, accuracy, gradient, p_true = race_charts.frame_charts(per_epoch(history), views.p_true_histogram(race), runs, how)
+    loss, accuracy, gradient, p_true = race_charts.frame_charts(per_epoch(history), views.p_true_histogram(race), c.losses, style)
     for column, (data, spec) in [(top_left, loss), (top_right, accuracy), (bottom_left, gradient)]:
         column.vega_lite_chart(data, spec, width="stretch")
     bottom_right.vega_lite_chart(*p_true)  # fixed-width panels, one per loss
@@ -81,7 +78,7 @@ def draw(race: Race | None) -> None:
 
 frames = st.container()  # filled last, so a page run can keep drawing frames there without holding up the rest
 
-if race is not None and not live.state(PAGE)["training"] and race.epoch > 0:
+if race is not None and not live.state(PAGE).training and race.epoch > 0:
     history = pd.DataFrame(race.history, columns=RECORD_COLUMNS)
     summary = summarize(history)
     st.subheader("Result")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import timeline
 from core.config import RunConfig
-from ui import cached, config_form, grad_charts, shell
+from ui import cached, config_form, grad_charts, links, live, shell
 
 PAGE = "grads"
 GROUPS = {
@@ -13,29 +13,27 @@ GROUPS = {
     "Model": ["hidden", "activation", "init_scale"],
     "Optimiser": ["optimizer", "lr", "momentum", "batch_size"],
 }
-FIELDS = [field for fields in GROUPS.values() for field in fields]
+LINK = links.Link(PAGE, tuple(field for fields in GROUPS.values() for field in fields), timeline.DEFAULT)
 FROM_RACE, FROM_SIDEBAR = "Runs from the Loss race page", "Sidebar settings"
 PLAY_SECONDS = 0.7
 
-shell.setup("Per-sample gradients", url_params=FIELDS)  # it warns about any other link parameter
+shell.setup("Per-sample gradients", LINK)
 st.title("Per-sample gradients: who gets pushed, and how hard")
 st.markdown(
     "One point per training sample. Cross-entropy's gradient with respect to the logits is **p − y**, so a "
     "*confidently wrong* sample (small p for its true class) gets the largest push. MSE's gradient carries an extra "
     "factor **p(1 − p)** that vanishes right there. Scrub through training and watch who gets fixed."
 )
-ignored = config_form.load_from_url(PAGE, timeline.DEFAULT, FIELDS)
-shell.warn_ignored(ignored)
 with st.sidebar:
     st.markdown("#### Settings")
-    form_config, problem = config_form.config_form(PAGE, GROUPS, timeline.DEFAULT)
+    form_config, problem = config_form.config_form(LINK, GROUPS)
 
 
 def chosen_config() -> RunConfig | None:
     """The Loss race page's runs when it has finished or stopped ones (retrained identically), else the sidebar's."""
-    live = st.session_state.get("race.live") or {}
-    race_config = None if live.get("training") or live.get("race") is None else timeline.trained_config(live["race"])
-    if live.get("training"):
+    race = live.finished_race()
+    race_config = None if race is None else timeline.trained_config(race)
+    if live.race_training():
         st.info("The Loss race page is still training; these are the sidebar settings.", icon=":material/sprint:")
     if race_config is not None:
         source = st.segmented_control("Runs", [FROM_RACE, FROM_SIDEBAR], default=FROM_RACE, required=True, key="grads.source")

@@ -7,28 +7,19 @@ import streamlit as st
 
 from core import mistakes, misuse
 from core.engine import RECORD_COLUMNS, Race
-from ui import cached, config_form, live, shell
+from ui import cached, config_form, links, live, shell
 from ui import misuse_charts as charts
 
 PAGE = "misuse"
 GROUPS = {"Double-softmax race": ["dataset", "classes", "epochs", "optimizer", "lr"]}
-FIELDS = GROUPS["Double-softmax race"]
-shell.setup("Misuse lab", url_params=FIELDS + list(misuse.PANEL_DEFAULTS))  # it warns about any other key
+PANEL = {"dtype": links.choice(list(misuse.DTYPES), "float32"), "gap": links.whole(1, misuse.MAX_GAP, 200)}  # section 3
+LINK = links.Link(PAGE, tuple(GROUPS["Double-softmax race"]), misuse.DEFAULTS, misuse.CLASS_LIMITS, PANEL)
+shell.setup("Misuse lab", LINK)
 SWEEP_ROWS = [2, 3, 4, 10, 100, 1000]  # the class counts REFERENCE.md quotes
 STABILITY_COLUMNS = {
     "naive": "naive log p₀", "naive_grad_z0": "naive ∂ℓ/∂z₀", "naive_grad_z1": "naive ∂ℓ/∂z₁",
     "log_softmax": "log_softmax log p₀", "log_softmax_grad_z0": "log_softmax ∂ℓ/∂z₀", "log_softmax_grad_z1": "log_softmax ∂ℓ/∂z₁",
 }  # fmt: skip
-
-
-def load_page_params() -> list[str]:
-    """Once per session: the stability panel's URL values into its widgets; return what was ignored."""
-    flag = f"{PAGE}.params_loaded"
-    if flag not in st.session_state:
-        values, st.session_state[flag] = misuse.parse_page_params(st.query_params.to_dict())
-        for key, value in values.items():
-            st.session_state[f"{PAGE}.{key}"] = value
-    return st.session_state[flag]
 
 
 st.title("Misuse lab: softmax before CrossEntropyLoss, and its siblings")
@@ -37,12 +28,10 @@ st.markdown(
     "trains with a *doubled* softmax, and accuracy still rises, which is why the bug survives code review. "
     "Everything below is computed by torch as the page runs."
 )
-ignored = load_page_params() + config_form.load_from_url(PAGE, misuse.DEFAULTS, FIELDS, class_limits=misuse.CLASS_LIMITS)
-shell.warn_ignored(ignored)
 with st.sidebar:
     st.markdown("#### Settings")
-    config, problem = config_form.config_form(PAGE, GROUPS, misuse.DEFAULTS, class_limits=misuse.CLASS_LIMITS)
-st.query_params.update({key: str(st.session_state[f"{PAGE}.{key}"]) for key in misuse.PANEL_DEFAULTS})
+    config, problem = config_form.config_form(LINK, GROUPS)
+links.write(LINK, {key: str(st.session_state[f"{PAGE}.{key}"]) for key in PANEL})
 
 st.header("1. Double softmax, trained", divider="gray")
 left, right = st.columns(2)

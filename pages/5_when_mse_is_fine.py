@@ -4,10 +4,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.experiments import CALIBRATION, CLASSES, NOISE
-from ui import cached, honest_charts, shell
+from core.experiments import CALIBRATION, CLASS_COUNTS, CLASSES, NOISE, SQUARE_K, SQUARE_M
+from ui import cached, links, mse_fine_charts, shell
 
-shell.setup("When is MSE fine?")
+shell.setup("When is MSE fine?", links.Link("mse_fine"))  # reads no link parameters: it warns about any
 st.title("When is MSE fine?")
 st.markdown(
     "The common answer says MSE is *wrong* for classification. The precise answer: MSE on probabilities, "
@@ -23,7 +23,7 @@ noise = left.slider("Input noise", 0.0, 1.5, 0.8, 0.1, key="cal_noise")
 calibration_config = replace(CALIBRATION, dataset=dataset, classes=3 if dataset != "moons" else 2, noise=noise)
 with st.spinner("Training cross-entropy and MSE from the same start…"):
     table, metrics = cached.calibration(calibration_config.to_dict())
-right.altair_chart(honest_charts.reliability_chart(table), width="stretch")
+right.altair_chart(mse_fine_charts.reliability_chart(table), width="stretch")
 left.dataframe(metrics.drop(columns="status").set_index("loss").T.round(4))
 st.caption(
     f"{calibration_config.samples} points, half held out; {calibration_config.epochs} epochs of Adam. ECE: expected calibration "
@@ -41,7 +41,7 @@ if levels:
     with st.spinner("Training one race per noise level…"):
         sweep = cached.label_noise(NOISE.to_dict(), tuple(sorted(levels)))
     st.altair_chart(
-        honest_charts.sweep_chart(
+        mse_fine_charts.sweep_chart(
             sweep, "label_noise", "label-noise fraction", "Validation accuracy after training on noisy labels"
         ),
         width="stretch",
@@ -56,12 +56,12 @@ st.markdown(
     "its logit."
 )
 k_col, m_col = st.columns(2)
-k = k_col.slider("k (weight on the true class)", 1.0, 10.0, 5.0, 0.5, key="square_k")
-m = m_col.slider("M (target for the true logit)", 1.0, 15.0, 5.0, 0.5, key="square_m")
-with st.spinner("Training on 2, 10 and 50 classes…"):
-    classes = cached.class_counts(CLASSES.to_dict(), (2, 10, 50), k, m)
+k = k_col.slider("k (weight on the true class)", 1.0, 10.0, SQUARE_K, 0.5, key="square_k")
+m = m_col.slider("M (target for the true logit)", 1.0, 15.0, SQUARE_M, 0.5, key="square_m")
+with st.spinner(f"Training on {', '.join(map(str, CLASS_COUNTS[:-1]))} and {CLASS_COUNTS[-1]} classes…"):
+    classes = cached.class_counts(CLASSES.to_dict(), CLASS_COUNTS, k, m)
 st.altair_chart(
-    honest_charts.sweep_chart(
+    mse_fine_charts.sweep_chart(
         classes, "classes", "classes C (log axis)", "Validation accuracy against the number of classes (blobs)", log_x=True
     ),
     width="stretch",

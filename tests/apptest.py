@@ -23,7 +23,7 @@ def train_to_end(at: AppTest, page: str, ticks: int = 300) -> AppTest:
     """Press a live page's Start, then rerun (one fragment tick each) until its training stops."""
     at.button(key=f"{page}.start").click().run()
     for _ in range(ticks):
-        if not at.session_state[f"{page}.live"]["training"]:
+        if not at.session_state[f"{page}.live"].training:
             break
         at.run()
     assert not at.exception, at.exception

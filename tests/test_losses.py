@@ -119,3 +119,21 @@ def test_rescaled_square_loss_matches_its_definition_and_autograd(k, m):
 def test_predictions_match_the_argmax_of_probabilities(name):
     z, _ = logits_for(name, scale=3.0)
     torch.testing.assert_close(L.predictions(name, z), L.probabilities(name, z).argmax(-1))
+
+
+@pytest.mark.parametrize("name", list(L.LOSSES))
+def test_every_entry_has_every_fact(name):
+    """A new loss is one entry: the pages and the exported script read all of these from it."""
+    entry = L.get(name)
+    assert entry.name == name and entry.label and entry.formula and entry.help and entry.curve.formula
+    assert len(entry.color) == 7 and int(entry.color[1:], 16) >= 0
+    assert entry.curve.norm is not None or entry.curve.formula.startswith("no curve")
+
+
+@pytest.mark.parametrize("name", list(L.LOSSES))
+def test_exported_code_line_equals_the_registry_loss(name):
+    """The script's expression of (logits, y, C), run by torch in float32 as the script does, is the registry's mean loss."""
+    z, y = logits_for(name, scale=3.0)
+    z = z.float()
+    code = eval(f"lambda logits, y, C: {L.get(name).code}", {"nn": nn, "F": F, "torch": torch})
+    torch.testing.assert_close(code(z, y, C), L.get(name).loss(z, y).mean(), atol=1e-6, rtol=1e-6)

@@ -131,15 +131,6 @@ def test_every_allowed_panel_setting_computes(dtype, gap):
     assert torch.tensor(curve.log_softmax.to_numpy()).isfinite().all()  # the stable line never breaks
 
 
-def test_page_params():
-    assert misuse.parse_page_params({}) == (misuse.PANEL_DEFAULTS, [])
-    assert misuse.parse_page_params({"dtype": "float16", "gap": "50"}) == ({"dtype": "float16", "gap": 50}, [])
-    values, warnings = misuse.parse_page_params({"dtype": "float8", "gap": "9" * 5000})
-    assert values == misuse.PANEL_DEFAULTS
-    assert [w.split("=")[0] for w in warnings] == ["ignored dtype", "ignored gap"]
-    assert misuse.parse_page_params({"gap": "0"})[1] == ["ignored gap='0': a whole number from 1 to 1000"]
-
-
 def _as_displayed(outcome: mistakes.Outcome):
     """Run the code exactly as the page shows it, its last line being the result."""
     head, _, last = outcome.code.rpartition("\n")

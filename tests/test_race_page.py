@@ -18,7 +18,7 @@ def open_race(**query) -> AppTest:
 
 
 def race_of(at) -> Race:
-    return at.session_state["race.live"]["race"]
+    return at.session_state["race.live"].race
 
 
 def test_defaults_render_idle():
@@ -76,7 +76,7 @@ def test_step_stop_reset_and_stale_settings_note():
     at.button(key="race.step").click().run()
     assert race_of(at).epoch == 0
     at.button(key="race.step").click().run()
-    assert race_of(at).epoch == 1 and not at.session_state["race.live"]["training"]
+    assert race_of(at).epoch == 1 and not at.session_state["race.live"].training
     at.number_input(key="race.epochs").set_value(20).run()
     assert any("earlier settings" in i.value for i in at.info)
     at.button(key="race.reset").click().run()

@@ -11,10 +11,10 @@ import torch
 from core.config import RunConfig
 from core.engine import Race
 from core.export import pytorch_script
+from core.regions import PALETTE, region_image
 from core.summary import per_epoch, summarize, verdict
 from core.views import decision_grid, p_true_histogram, shown_runs
 from ui import race_charts
-from ui.regions import PALETTE, region_image
 
 
 def history(rows):
@@ -72,7 +72,10 @@ def test_live_frames_thin_each_line_and_keep_its_latest_epoch():
 
 def test_live_specs_fix_the_epoch_axis_and_drop_tooltips_and_single_seed_bands():
     runs = ("ce", "mse")
-    live_style, final_style = race_charts.style(1, live=True, epochs=300), race_charts.style(3, live=False, epochs=300)
+    live_style, final_style = (
+        race_charts.Style.of_race(1, live=True, epochs=300),
+        race_charts.Style.of_race(3, live=False, epochs=300),
+    )
     live, final = race_charts.specs(runs, live_style), race_charts.specs(runs, final_style)
     assert not any("tooltip" in json.dumps(spec) for spec in live)
     assert all("tooltip" in json.dumps(spec) for spec in final)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from core.theory import neuron_curves, neuron_gradients, neuron_point, neuron_values, slowdown, z_grid
-from ui import charts
+from ui import theory_charts
 
 
 @pytest.mark.parametrize("y", [0, 1])
@@ -37,7 +37,7 @@ def test_curves_table_and_chart_spec():
     curves = neuron_curves(z_grid(10.0, 101), 1, True)
     assert set(curves.quantity) == {"loss", "gradient"} and len(curves) == 5 * 101
     marks = neuron_curves(torch.tensor([-4.6], dtype=torch.float64), 1, True)
-    spec = charts.neuron_panel(curves, "gradient", -4.6, marks, "t", log=True).to_dict()
+    spec = theory_charts.neuron_panel(curves, "gradient", -4.6, marks, "t", log=True).to_dict()
     layer_values = [json.dumps(layer) for layer in spec["layer"]]
     assert any('"type": "log"' in text for text in layer_values)
     assert all(v["value"] > 0 for rows in spec["datasets"].values() for v in rows if "value" in v)

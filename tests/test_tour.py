@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import open_page
-from ui import shell, tour
+from ui import links, shell, tour
 
 
 def open_tour(**query) -> AppTest:
@@ -14,17 +14,19 @@ def open_tour(**query) -> AppTest:
 @pytest.mark.parametrize(
     "params,expected",
     [
-        ({}, (0, False, 0)),
-        ({"step": "7", "presenter": "1"}, (6, True, 0)),
-        ({"step": "0"}, (0, False, 1)),
-        ({"step": "8", "presenter": "yes"}, (0, False, 2)),
-        ({"step": "<b>2</b>"}, (0, False, 1)),
-        ({"step": "3.5"}, (0, False, 1)),
+        ({}, (1, False, 0)),
+        ({"step": "7", "presenter": "1"}, (7, True, 0)),
+        ({"step": "0"}, (1, False, 1)),
+        ({"step": "8", "presenter": "yes"}, (1, False, 2)),
+        ({"step": "<b>2</b>"}, (1, False, 1)),
+        ({"step": "3.5"}, (1, False, 1)),
+        ({"step": "²"}, (1, False, 1)),
+        ({"step": "9" * 5000}, (1, False, 1)),
     ],
 )
-def test_read_url(params, expected):
-    step, presenter, ignored = tour.read_url(params)
-    assert (step, presenter, len(ignored)) == expected
+def test_link_table(params, expected):
+    _, values, ignored = links.read(tour.LINK, params)
+    assert (values["step"], values["presenter"], len(ignored)) == expected
 
 
 def test_every_step_has_a_real_page_and_three_points():

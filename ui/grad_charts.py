@@ -9,9 +9,10 @@ from typing import NamedTuple
 import altair as alt
 import pandas as pd
 
-from core import losses, timeline
-from core.timeline import CURVES, analytic_curves, curve_label
-from ui.race_charts import LOSS_COLORS, loss_color
+from core import timeline
+from core.losses import LOSSES, color
+from core.timeline import analytic_curves, curve_label, has_curve
+from ui.race_charts import loss_color
 from ui.specs import frozen
 
 MUTED = "#c8c8c8"
@@ -21,11 +22,11 @@ PER_ROW = 3
 FRAME_COLUMNS = ["index", "label", "p_true", "dlogit_norm", "param_grad_norm"]
 
 
-def wide_points(frame: pd.DataFrame, runs: tuple[str, ...]) -> pd.DataFrame:
-    """One row per sample: index, label, x0/x1 if 2-D, and p_i, g_i (‖∂ℓ/∂z‖), t_i (‖∂ℓ/∂θ‖) for the i-th run."""
+def wide_points(frame: pd.DataFrame, shown: tuple[str, ...]) -> pd.DataFrame:
+    """One row per sample: index, label, x0/x1 if 2-D, and p_i, g_i (‖∂ℓ/∂z‖), t_i (‖∂ℓ/∂θ‖) for the i-th shown loss."""
     keep = ["index", "label"] + [c for c in ("x0", "x1") if c in frame]
-    out = frame[frame.run == runs[0]][keep].reset_index(drop=True)
-    for i, name in enumerate(runs):
+    out = frame[frame.run == shown[0]][keep].reset_index(drop=True)
+    for i, name in enumerate(shown):
         mine = frame[frame.run == name].reset_index(drop=True)  # same sample order in every run (sample_table)
         out[[f"p_{i}", f"g_{i}", f"t_{i}"]] = mine[["p_true", "dlogit_norm", "param_grad_norm"]].to_numpy()
     return out
@@ -33,8 +34,8 @@ def wide_points(frame: pd.DataFrame, runs: tuple[str, ...]) -> pd.DataFrame:
 
 def _title(name: str) -> alt.Title:
     first, *rest = curve_label(name).split("; ")
-    subtitle = [f"line: {first}" if name in CURVES else first, *rest]
-    return alt.Title(f"{losses.get(name).label} ({name})", subtitle=subtitle, anchor="start")
+    subtitle = [f"line: {first}" if has_curve(name) else first, *rest]
+    return alt.Title(f"{LOSSES[name].label} ({name})", subtitle=subtitle, anchor="start")
 
 
 def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: bool, brush, linked) -> alt.LayerChart:
@@ -52,7 +53,7 @@ def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: boo
         .encode(
             x=alt.X(f"p_{i}:Q", scale=x_scale, title="p(true class)"),
             y=alt.Y(f"g_{i}:Q", scale=y_scale, title="‖∂ℓᵢ/∂zᵢ‖"),
-            color=alt.condition(linked, alt.value(LOSS_COLORS[name]), alt.value(MUTED)),
+            color=alt.condition(linked, alt.value(color(name)), alt.value(MUTED)),
             opacity=alt.condition(linked, alt.value(0.75), alt.value(0.35)),
             tooltip=[
                 "index:Q",
@@ -90,15 +91,15 @@ def _input_space(brush, linked) -> alt.Chart:
 
 
 @frozen
-def scatter_spec(runs: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool) -> alt.HConcatChart:
-    """Data: wide_points. One panel per run (shared y), plus the linked input space for 2-D data."""
-    brushes = [alt.selection_interval(name=f"brush_{i}", encodings=["x", "y"]) for i in range(len(runs))]
+def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool) -> alt.HConcatChart:
+    """Data: wide_points. One panel per shown loss (shared y), plus the linked input space for 2-D data."""
+    brushes = [alt.selection_interval(name=f"brush_{i}", encodings=["x", "y"]) for i in range(len(shown))]
     brushes += [alt.selection_interval(name="brush_x")] if two_d else []
     linked = brushes[0]
     for brush in brushes[1:]:
         linked = linked & brush  # highlighted: inside every drawn brush (an empty brush selects all)
-    curves = analytic_curves(runs, classes)
-    panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(runs)]
+    curves = analytic_curves(shown, classes)
+    panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(shown)]
     rows = [alt.hconcat(*panels[k : k + PER_ROW]) for k in range(0, len(panels), PER_ROW)]
     scatters = (alt.vconcat(*rows) if len(rows) > 1 else rows[0]).resolve_scale(y="shared")  # magnitudes compare
     if not two_d:
@@ -108,9 +109,9 @@ def scatter_spec(runs: tuple[str, ...], classes: int, threshold: float, log: boo
 
 
 @frozen
-def timeline_spec(runs: tuple[str, ...], threshold: float) -> alt.HConcatChart:
+def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart:
     """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint."""
-    base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(runs))
+    base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(losses))
     rule = alt.Chart().mark_rule(color="black", strokeDash=[4, 3]).encode(x="current:Q")
     tip = ["run:N", "epoch:Q", "n:Q", alt.Tooltip("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖", format=".4g")]
     mean = (
@@ -132,7 +133,7 @@ def timeline_data(stats: pd.DataFrame, current: int) -> pd.DataFrame:
 
 
 @frozen
-def histogram_spec(runs: tuple[str, ...]) -> alt.Chart:
+def histogram_spec(shown: tuple[str, ...]) -> alt.Chart:
     """Data: core.timeline.grad_histogram; one row of bars per loss on a shared log10 axis."""
     return (
         alt.Chart()
@@ -142,8 +143,8 @@ def histogram_spec(runs: tuple[str, ...]) -> alt.Chart:
             x2="hi:Q",
             y=alt.Y("count:Q", title="samples"),
             y2=alt.datum(0),
-            color=loss_color(runs).legend(None),
-            row=alt.Row("run:N", title=None, sort=list(runs), header=alt.Header(labelAngle=0, labelAlign="left")),
+            color=loss_color(shown).legend(None),
+            row=alt.Row("run:N", title=None, sort=list(shown), header=alt.Header(labelAngle=0, labelAlign="left")),
             tooltip=["run:N", alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "count:Q"],
         )
         .properties(width=300, height=90)
@@ -153,7 +154,7 @@ def histogram_spec(runs: tuple[str, ...]) -> alt.Chart:
 class View(NamedTuple):
     """What one slider position draws; each chart is (data, spec) for st.vega_lite_chart."""
 
-    problems: dict[str, str]  # run -> status, for runs that diverged by this checkpoint (no chart for them)
+    problems: dict[str, str]  # loss -> status, for runs that diverged by this checkpoint (no chart for them)
     sentences: list[str]
     scatter: tuple[pd.DataFrame, dict] | None
     timeline: tuple[pd.DataFrame, dict]
@@ -165,7 +166,7 @@ class View(NamedTuple):
 def checkpoint_view(
     table: pd.DataFrame,
     stats: pd.DataFrame,
-    names: tuple[str, ...],
+    losses: tuple[str, ...],
     seed: int,
     classes: int,
     epoch: int,
@@ -179,18 +180,18 @@ def checkpoint_view(
     """
     frame = timeline.at_checkpoint(table, epoch, seed)
     status = frame.groupby("run", sort=False).status.first()
-    runs = tuple(name for name in names if status.get(name) == "ok")
-    trend = (timeline_data(stats, epoch), timeline_spec(names, threshold))
+    shown = tuple(name for name in losses if status.get(name) == "ok")
+    trend = (timeline_data(stats, epoch), timeline_spec(losses, threshold))
     problems = {name: text for name, text in status.items() if text != "ok"}
-    if not runs:
+    if not shown:
         return View(problems, [], None, trend, None, None, False)
-    frame, two_d = frame[frame.run.isin(runs)], "x0" in frame
+    frame, two_d = frame[frame.run.isin(shown)], "x0" in frame
     return View(
         problems=problems,
         sentences=timeline.push_sentences(stats[stats.epoch == epoch], threshold),
-        scatter=(wide_points(frame, runs), scatter_spec(runs, classes, threshold, log, two_d)),
+        scatter=(wide_points(frame, shown), scatter_spec(shown, classes, threshold, log, two_d)),
         timeline=trend,
-        histogram=(timeline.grad_histogram(frame), histogram_spec(runs)),
+        histogram=(timeline.grad_histogram(frame), histogram_spec(shown)),
         extremes=timeline.extremes(frame),
         two_d=two_d,
     )

@@ -2,8 +2,10 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.config import RunConfig
 from core.engine import Race, warm_up
@@ -16,30 +18,61 @@ SEND_SECONDS = 0.03  # a pause after each frame: the server sends it while train
 warm_up()  # once per server process, when the first page that trains loads, not on its first Start
 
 
-def state(page: str) -> dict:
-    """This session's race for a page: {'race': Race | None, 'training': bool}. Never shared between sessions."""
-    return st.session_state.setdefault(f"{page}.live", {"race": None, "training": False})
+RACE_PAGE = "race"  # the Loss race page's key; the per-sample page reads its finished race
+
+
+@dataclass
+class Live:
+    """One session's race on one page. Never shared between sessions, never cached."""
+
+    race: Race | None = None
+    training: bool = False
+
+
+def state(page: str) -> Live:
+    """This session's live state for a page."""
+    return st.session_state.setdefault(f"{page}.live", Live())
+
+
+def finished_race() -> Race | None:
+    """The Loss race page's race once it has stopped or finished (None before Start and while training)."""
+    s = st.session_state.get(f"{RACE_PAGE}.live")
+    return None if s is None or s.training else s.race
+
+
+def race_training() -> bool:
+    """Whether the Loss race page is training right now."""
+    s = st.session_state.get(f"{RACE_PAGE}.live")
+    return s is not None and s.training
 
 
 def _start(page: str, config: RunConfig) -> None:
-    state(page).update(race=Race(config), training=True)  # a second click restarts from the same init
+    s = state(page)
+    s.race, s.training = Race(config), True  # a second click restarts from the same init
 
 
 def _stop(page: str) -> None:
-    state(page)["training"] = False  # keeps what was trained
+    state(page).training = False  # keeps what was trained
 
 
 def _step(page: str, config: RunConfig) -> None:
     s = state(page)
-    if s["race"] is None or s["race"].config != config or s["race"].done:
-        s["race"] = Race(config)
+    if s.race is None or s.race.config != config or s.race.done:
+        s.race = Race(config)
     else:
-        s["race"].advance(1)
-    s["training"] = False
+        s.race.advance(1)
+    s.training = False
 
 
 def _reset(page: str) -> None:
-    state(page).update(race=None, training=False)
+    s = state(page)
+    s.race, s.training = None, False
+
+
+def _fragment_rerun() -> bool:
+    """True when Streamlit runs a fragment on its own (a run_every tick), not as part of the page's run."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def buttons(page: str, config: RunConfig | None) -> None:
@@ -59,7 +92,7 @@ def buttons(page: str, config: RunConfig | None) -> None:
     cols[1].button(
         "Stop",
         icon=":material/stop:",
-        disabled=not s["training"],
+        disabled=not s.training,
         on_click=_stop,
         args=(page,),
         key=f"{page}.stop",
@@ -68,7 +101,7 @@ def buttons(page: str, config: RunConfig | None) -> None:
     cols[2].button(
         "Step",
         icon=":material/skip_next:",
-        disabled=invalid or s["training"],
+        disabled=invalid or s.training,
         on_click=_step,
         args=(page, config),
         key=f"{page}.step",
@@ -76,7 +109,7 @@ def buttons(page: str, config: RunConfig | None) -> None:
         help="One epoch (the first click sets up epoch 0).",
     )
     cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
-    race = s["race"]
+    race = s.race
     if race is not None and config is not None and race.config != config:
         st.info(
             "The runs below were trained with earlier settings. Press **Start** to train the current ones.",
@@ -91,19 +124,19 @@ def live_view(page: str, draw: Callable[[Race | None], None], last_on_page: bool
     container above the rest): then it loops too, and training goes on without waiting for the fragment's tick.
     """
 
-    @st.fragment(run_every=TICK_SECONDS if state(page)["training"] else None)
+    @st.fragment(run_every=TICK_SECONDS if state(page).training else None)
     def frames():
         s, frame = state(page), st.empty()
-        one_frame = s.pop("one_frame", False)  # a page run that must not hold up what follows
+        one_frame = not last_on_page and not _fragment_rerun()  # a page run must not hold up what follows it
         until = time.perf_counter() + LOOP_SECONDS  # then let the run end (Streamlit tidies up after each run)
         while True:
-            race = s["race"]
-            training = s["training"] and race is not None
+            race = s.race
+            training = s.training and race is not None
             if training:
                 deadline = time.perf_counter() + TRAIN_BUDGET
                 while not race.done and time.perf_counter() < deadline:
                     race.advance(1)
-                s["training"] = not race.done
+                s.training = not race.done
             with frame.container():  # replaces the previous frame in place
                 draw(race)
             if not training:
@@ -114,5 +147,4 @@ def live_view(page: str, draw: Callable[[Race | None], None], last_on_page: bool
             if one_frame or time.perf_counter() > until:
                 break
 
-    state(page)["one_frame"] = not last_on_page  # a fragment rerun calls frames() directly, without this flag
     frames()

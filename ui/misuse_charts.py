@@ -4,14 +4,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.losses import color
 from core.misuse import MARGIN
 from ui import race_charts
-from ui.race_charts import LOSS_COLORS
 from ui.specs import frozen
 
 FLOOR = "softmax-ce floor"
 CAP = "softmax-ce cap e/(e + C − 1)"
-RUNS = ("ce", "softmax-ce")
+LOSSES = ("ce", "softmax-ce")
 GREY = "#7f7f7f"
 METHOD_COLORS = {"log(softmax(z))": "#d62728", "log_softmax(z)": "#1f77b4"}
 EVENT_COLORS = ["#ff7f0e", "#7f7f7f"]  # naive gradient NaN, naive value −inf
@@ -19,7 +19,7 @@ HEIGHT = 300  # live charts: room for a title and a legend on top without squash
 
 
 def _run_color(names: list[str]) -> alt.Color:
-    return alt.Color("run:N", title=None, scale=alt.Scale(domain=names, range=[LOSS_COLORS.get(n, GREY) for n in names]))
+    return alt.Color("run:N", title=None, scale=alt.Scale(domain=names, range=[color(n, GREY) for n in names]))
 
 
 def loss_data(history: pd.DataFrame, floor: float, total_epochs: int) -> pd.DataFrame:
@@ -47,7 +47,7 @@ def loss_spec() -> alt.LayerChart:
     lines = base.mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q"),
         y=alt.Y("loss:Q", title="mean training loss", scale=alt.Scale(zero=True)),
-        color=_run_color([*RUNS, FLOOR]).legend(orient="top"),
+        color=_run_color([*LOSSES, FLOOR]).legend(orient="top"),
         strokeDash=alt.condition(alt.datum.run == FLOOR, alt.value([6, 4]), alt.value([1, 0])),
         tooltip=["run:N", "epoch:Q", alt.Tooltip("loss:Q", format=".5f")],
     )
@@ -69,7 +69,7 @@ def confidence_spec() -> alt.LayerChart:
         x2="p_to:Q",
         y=alt.Y("count:Q", title="samples", stack=None),
         y2=alt.datum(0),  # ranged x (bins) needs an explicit base, or Vega-Lite draws thin ticks
-        color=_run_color([*RUNS, CAP]).legend(orient="top"),
+        color=_run_color([*LOSSES, CAP]).legend(orient="top"),
         tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"],
     )
     cap = base.transform_aggregate(cap="max(cap)").mark_rule(strokeDash=[6, 4], strokeWidth=2)
@@ -79,8 +79,8 @@ def confidence_spec() -> alt.LayerChart:
 
 def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
     """‖∇θ L‖ of the doubled run ÷ the correct run's, per epoch (finite, positive: a log axis)."""
-    runs, epochs, norms = history.run.to_numpy(), history.epoch.to_numpy(), history.grad_norm.to_numpy()
-    correct, doubled = (pd.Series(norms[runs == name], index=epochs[runs == name]) for name in RUNS)
+    names, epochs, norms = history.run.to_numpy(), history.epoch.to_numpy(), history.grad_norm.to_numpy()
+    correct, doubled = (pd.Series(norms[names == name], index=epochs[names == name]) for name in LOSSES)
     ratio = (doubled / correct).replace([np.inf, -np.inf], np.nan)  # aligned on epoch: a diverged run stops early
     return pd.DataFrame({"epoch": ratio.index, "ratio": ratio.to_numpy()})[ratio.to_numpy() > 0]
 
@@ -88,7 +88,7 @@ def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
 @frozen
 def ratio_spec() -> alt.LayerChart:
     base = alt.Chart(title="‖∇θ L‖ of softmax-ce ÷ ‖∇θ L‖ of ce (log axis; dashed: equal)")
-    line = base.mark_line(strokeWidth=2, color=LOSS_COLORS["softmax-ce"]).encode(
+    line = base.mark_line(strokeWidth=2, color=color("softmax-ce")).encode(
         x=alt.X("epoch:Q"),
         y=alt.Y("ratio:Q", title="gradient-norm ratio", scale=alt.Scale(type="log")),
         tooltip=["epoch:Q", alt.Tooltip("ratio:Q", format=".4g")],
@@ -99,7 +99,7 @@ def ratio_spec() -> alt.LayerChart:
 
 def accuracy_spec() -> dict:
     """The race page's accuracy chart, at this page's height."""
-    return {**race_charts.accuracy_spec(RUNS), "height": HEIGHT}
+    return {**race_charts.accuracy_spec(LOSSES), "height": HEIGHT}
 
 
 SWEEP_PANELS = [  # (columns of core.misuse.class_sweep → legend labels, title, y title, log y)

@@ -10,19 +10,16 @@ from typing import NamedTuple
 import altair as alt
 import pandas as pd
 
+from core.losses import color
 from ui.specs import frozen
 
-LOSS_COLORS = {
-    "ce": "#1f77b4", "bce": "#1f77b4", "mse": "#ff7f0e", "mse-sigmoid": "#ff7f0e",
-    "mse-logits": "#2ca02c", "softmax-ce": "#d62728", "mae": "#9467bd",
-}  # fmt: skip
 HEIGHT = 230
 LIVE_POINTS = 100  # epochs per line in a live frame (~6 px apart on a half-page chart)
 
 
-def loss_color(runs: tuple[str, ...]) -> alt.Color:
-    """One colour per loss, the same on every chart and page."""
-    return alt.Color("run:N", title="loss", scale=alt.Scale(domain=list(runs), range=[LOSS_COLORS[r] for r in runs]))
+def loss_color(losses: tuple[str, ...]) -> alt.Color:
+    """One colour per loss (the registry's), the same on every chart and page."""
+    return alt.Color("run:N", title="loss", scale=alt.Scale(domain=list(losses), range=[color(name) for name in losses]))
 
 
 def thin(epochs: pd.DataFrame, points: int = LIVE_POINTS) -> pd.DataFrame:
@@ -46,22 +43,22 @@ class Style(NamedTuple):
     live: bool = False
     epochs: int = 0  # the axis length when live
 
+    @classmethod
+    def of_race(cls, seeds: int, live: bool, epochs: int) -> "Style":
+        """Bands only with several seeds (one seed's band is its line)."""
+        return cls(bands=seeds > 1, live=live, epochs=epochs if live else 0)
+
 
 FINISHED = Style()  # what the other pages draw: a finished race, every epoch
-
-
-def style(seeds: int, live: bool, epochs: int) -> Style:
-    """Bands only with several seeds (one seed's band is its line)."""
-    return Style(bands=seeds > 1, live=live, epochs=epochs if live else 0)
 
 
 def _epoch_axis(style: Style) -> alt.X:
     return alt.X("epoch:Q", title="epoch", scale=alt.Scale(domain=[0, style.epochs]) if style.live else alt.Undefined)
 
 
-def _band_lines(value: str, runs: tuple[str, ...], title: str, y_title: str, scale: alt.Scale, style: Style):
+def _band_lines(value: str, losses: tuple[str, ...], title: str, y_title: str, scale: alt.Scale, style: Style):
     """Seed-mean line per loss, and a min–max band when there are several seeds."""
-    base = alt.Chart(title=title).encode(x=_epoch_axis(style), color=loss_color(runs))
+    base = alt.Chart(title=title).encode(x=_epoch_axis(style), color=loss_color(losses))
     tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if not style.live else alt.Undefined
     line = base.mark_line(strokeWidth=2).encode(y=alt.Y(f"{value}:Q", title=y_title, scale=scale), tooltip=tooltip)
     band = base.mark_area(opacity=0.2).encode(y=f"{value}_min:Q", y2=f"{value}_max:Q")
@@ -73,10 +70,10 @@ def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def loss_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
+def loss_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
     """Data: loss_data(per_epoch(history)); each loss divided by its own epoch-0 value, from 0."""
     title = "Loss ÷ its epoch-0 value (each loss on its own scale)"
-    return _band_lines("relative_loss", runs, title, "loss / loss₀", alt.Scale(zero=True), style)
+    return _band_lines("relative_loss", losses, title, "loss / loss₀", alt.Scale(zero=True), style)
 
 
 def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
@@ -85,9 +82,9 @@ def gradient_data(epochs: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def gradient_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
+def gradient_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
     title = "Mean ‖∂ℓ/∂z‖ over training samples (log axis)"
-    return _band_lines("mean_dlogit_norm", runs, title, "mean ‖∂ℓ/∂z‖", alt.Scale(type="log"), style)
+    return _band_lines("mean_dlogit_norm", losses, title, "mean ‖∂ℓ/∂z‖", alt.Scale(type="log"), style)
 
 
 def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
@@ -104,9 +101,9 @@ def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
 
 
 @frozen
-def accuracy_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
+def accuracy_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
     base = alt.Chart(title="Accuracy: train (solid), validation (dashed)").encode(
-        x=_epoch_axis(style), color=loss_color(runs), detail="split:N"
+        x=_epoch_axis(style), color=loss_color(losses), detail="split:N"
     )
     dash = alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 4]]), legend=None)
     line = base.mark_line(strokeWidth=2).encode(
@@ -118,28 +115,31 @@ def accuracy_spec(runs: tuple[str, ...], style: Style = FINISHED) -> alt.LayerCh
     return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
 
 
-def specs(runs: tuple[str, ...], how: Style) -> list[dict]:
+def specs(losses: tuple[str, ...], style: Style) -> list[dict]:
     """Loss, accuracy, gradient and p(true class) specs."""
-    return [loss_spec(runs, how), accuracy_spec(runs, how), gradient_spec(runs, how), p_true_spec(runs, tooltips=not how.live)]
+    return [
+        loss_spec(losses, style), accuracy_spec(losses, style), gradient_spec(losses, style),
+        p_true_spec(losses, tooltips=not style.live),
+    ]  # fmt: skip
 
 
-def prepare(runs: tuple[str, ...], seeds: int, epochs: int) -> None:
-    """Build every spec a race of these runs draws (Altair takes ~0.2 s) before Start, so no frame waits for it."""
+def prepare(losses: tuple[str, ...], seeds: int, epochs: int) -> None:
+    """Build every spec a race of these losses draws (Altair takes ~0.2 s) before Start, so no frame waits for it."""
     for live in (True, False):
-        specs(runs, style(seeds, live, epochs))
+        specs(losses, Style.of_race(seeds, live, epochs))
 
 
-def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, runs: tuple[str, ...], how: Style):
+def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, losses: tuple[str, ...], style: Style):
     """[(data, spec)] of the four race charts from per_epoch rows and the p(true class) histogram."""
-    epochs = thin(epochs) if how.live else epochs
+    epochs = thin(epochs) if style.live else epochs
     data = [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
-    return list(zip(data, specs(runs, how), strict=True))
+    return list(zip(data, specs(losses, style), strict=True))
 
 
 @frozen
-def p_true_spec(runs: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
+def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
     """Pre-binned p(true class) (core.views.p_true_histogram), one panel per loss; mass near 0 = confidently wrong."""
-    column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(runs))
+    column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(losses))
     bars = (
         alt.Chart()
         .mark_bar()
@@ -148,7 +148,7 @@ def p_true_spec(runs: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
             x2="p_to:Q",
             y=alt.Y("count:Q", title="samples"),
             y2=alt.datum(0),
-            color=loss_color(runs).legend(None),
+            color=loss_color(losses).legend(None),
             column=column,
             tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"] if tooltips else alt.Undefined,
         )

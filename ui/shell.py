@@ -1,13 +1,13 @@
-"""The setup every page calls first: page config, torch threads, and the sidebar navigation."""
+"""The setup every page calls first: page config, torch threads, the sidebar navigation, and the page's link."""
 
 import re
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import streamlit as st
 import torch
 
 from core.config import TORCH_THREADS
+from ui import links
 
 torch.set_num_threads(TORCH_THREADS)  # once per process, see core/config.py
 
@@ -74,16 +74,12 @@ def warn_ignored(ignored: list[str]) -> None:
         st.warning(text, icon=":material/link_off:")
 
 
-def setup(title: str, url_params: Iterable[str] | None = ()) -> None:
-    """Call first on every page; url_params are the query keys the page reads (None: it checks its own)."""
+def setup(title: str, link: links.Link) -> None:
+    """Call first on every page: `link` is what the page reads from its link (a page reading nothing names only its key)."""
     st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
     with st.sidebar:
         st.markdown("### Loss Lab")
         st.caption("Why classifiers train with cross-entropy, not MSE — shown with live torch models.")
         for page in PAGES:
             st.page_link(page.script, label=page.label, icon=page.icon)
-    if url_params is not None:
-        unknown = [key for key in st.query_params if key not in set(url_params)]
-        if unknown:
-            names = ", ".join(repr(key[:40]) for key in unknown[:10])
-            st.warning(f"This page ignored link parameters it does not know: {plain(names)}.", icon=":material/link_off:")
+    warn_ignored(links.load(link))

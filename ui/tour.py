@@ -7,14 +7,13 @@ import streamlit as st
 import torch
 
 from core import timeline
-from core.experiments import CLASSES
+from core.experiments import CLASS_COUNTS, CLASSES, SQUARE_K, SQUARE_M
 from core.presets import PRESETS
 from core.summary import per_epoch, summarize, verdict
 from core.theory import neuron_curves, neuron_point, z_grid
-from ui import cached, charts, grad_charts, honest_charts, misuse_charts, race_charts
+from ui import cached, grad_charts, links, misuse_charts, mse_fine_charts, race_charts, theory_charts
 
 SATURATED = PRESETS["Saturated start"]
-SQUARE_K = SQUARE_M = 5.0  # the 'When is MSE fine?' page's defaults, so both share one cached sweep
 
 
 def neuron_figure(quantity: str, z: float, log: bool) -> None:
@@ -22,21 +21,21 @@ def neuron_figure(quantity: str, z: float, log: bool) -> None:
     marks = neuron_curves(torch.tensor([z], dtype=torch.float64), 1, half_mse=True)
     title = f"{'|∂L/∂z|, log axis' if log else 'Loss'} against the logit z, true label y = 1"
     st.altair_chart(
-        charts.neuron_panel(neuron_curves(z_grid(8.0, 161), 1, True), quantity, z, marks, title, log=log), width="stretch"
+        theory_charts.neuron_panel(neuron_curves(z_grid(8.0, 161), 1, True), quantity, z, marks, title, log=log), width="stretch"
     )
 
 
-def question(presenter: bool) -> None:
+def question() -> None:
     neuron_figure("loss", -4.6, log=False)
 
 
-def short_answer(presenter: bool) -> None:
+def short_answer() -> None:
     neuron_figure("gradient", -4.6, log=True)
     p = neuron_point(-4.6, 1, half_mse=True)
     st.caption(f"At z = −4.6: ∂CE/∂z = {p['ce_grad']:.4f}, ∂MSE/∂z = {p['mse_grad']:.6f}, ratio {p['ratio']:.1f}×.")
 
 
-def live_neuron(presenter: bool) -> None:
+def live_neuron() -> None:
     z = st.slider("logit z (true label y = 1)", -8.0, 8.0, -4.6, 0.1, key="tour.z")
     p = neuron_point(z, 1, half_mse=True)
     cols = st.columns(3)
@@ -46,16 +45,16 @@ def live_neuron(presenter: bool) -> None:
     neuron_figure("gradient", z, log=False)
 
 
-def saturated_race(presenter: bool) -> None:
+def saturated_race() -> None:
     history = cached.race_history(SATURATED.to_dict())
-    epochs, runs = per_epoch(history), SATURATED.losses
+    epochs, losses = per_epoch(history), SATURATED.losses
     left, right = st.columns(2)
-    left.vega_lite_chart(race_charts.accuracy_data(epochs), race_charts.accuracy_spec(runs), width="stretch")
-    right.vega_lite_chart(race_charts.gradient_data(epochs), race_charts.gradient_spec(runs), width="stretch")
+    left.vega_lite_chart(race_charts.accuracy_data(epochs), race_charts.accuracy_spec(losses), width="stretch")
+    right.vega_lite_chart(race_charts.gradient_data(epochs), race_charts.gradient_spec(losses), width="stretch")
     st.markdown(verdict(summarize(history), SATURATED.epochs))
 
 
-def per_sample(presenter: bool) -> None:
+def per_sample() -> None:
     config = timeline.DEFAULT
     table = cached.checkpoints(config.to_dict())
     stats = timeline.confidently_wrong(table[table.seed == config.seed], 0.1)
@@ -66,24 +65,24 @@ def per_sample(presenter: bool) -> None:
         st.vega_lite_chart(*view.scatter)
 
 
-def double_softmax(presenter: bool) -> None:
+def double_softmax() -> None:
     sweep = cached.misuse_sweep()
     left, right = st.columns(2)
     for column, panel in zip((left, right), misuse_charts.SWEEP_PANELS[::2]):  # the loss floor and the gradient collapse
         column.altair_chart(misuse_charts.sweep_chart(sweep, *panel), width="stretch")
 
 
-def counterpoint(presenter: bool) -> None:
-    sweep = cached.class_counts(CLASSES.to_dict(), (2, 10, 50), SQUARE_K, SQUARE_M)
+def counterpoint() -> None:
+    sweep = cached.class_counts(CLASSES.to_dict(), CLASS_COUNTS, SQUARE_K, SQUARE_M)  # the same cached sweep as the page
     title = "Validation accuracy against the number of classes"
-    st.altair_chart(honest_charts.sweep_chart(sweep, "classes", "classes C (log axis)", title, log_x=True), width="stretch")
+    st.altair_chart(mse_fine_charts.sweep_chart(sweep, "classes", "classes C (log axis)", title, log_x=True), width="stretch")
 
 
 @dataclass(frozen=True)
 class Step:
     headline: str
     points: tuple[str, ...]
-    figure: Callable[[bool], None]  # draws the live figure; the argument says whether presenter mode is on
+    figure: Callable[[], None]  # draws the live figure
     page: str  # the full page behind this step
     query: dict[str, str]  # the settings that page opens with
 
@@ -127,17 +126,4 @@ STEPS = [
 ]  # fmt: skip
 
 
-def read_url(params: dict[str, str]) -> tuple[int, bool, list[str]]:
-    """Step index (0-based) and presenter mode from a query string, with what was ignored."""
-    ignored, step, presenter = [], 0, False
-    text = str(params.get("step", "1"))
-    if text in [str(n) for n in range(1, len(STEPS) + 1)]:  # not isdigit(): '²' and 5000 digits pass it, then int() raises
-        step = int(text) - 1
-    else:
-        ignored.append(f"step={text[:40]!r} (choose 1 to {len(STEPS)})")
-    flag = str(params.get("presenter", "0"))
-    if flag in ("0", "1"):
-        presenter = flag == "1"
-    else:
-        ignored.append(f"presenter={flag[:40]!r} (choose 0 or 1)")
-    return step, presenter, ignored
+LINK = links.Link("tour", extras={"step": links.whole(1, len(STEPS), 1), "presenter": links.flag()})

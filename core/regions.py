@@ -1,6 +1,9 @@
 """Decision regions as an RGB image (like TensorFlow Playground's canvas): cheap to redraw every frame."""
 
+import io
+
 import torch
+from PIL import Image
 
 PALETTE = torch.tensor(  # category10, the colours Altair uses for classes
     [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
@@ -35,3 +38,10 @@ def region_image(probs: torch.Tensor, points: torch.Tensor, labels: torch.Tensor
                 r, k = (row + dr).clamp(0, h - 1), (col + dc).clamp(0, w - 1)
                 image[r, k] = color if color is not None else class_colors(labels)
     return image.round().to(torch.uint8)
+
+
+def png(image: torch.Tensor) -> bytes:
+    """uint8 (H, W, 3) as PNG bytes: encoded once where a race trains, then shipped as is to every viewer."""
+    out = io.BytesIO()
+    Image.fromarray(image.numpy()).save(out, format="PNG", compress_level=1)  # flat colours: level 1 is small enough
+    return out.getvalue()

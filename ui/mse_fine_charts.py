@@ -3,23 +3,22 @@
 import altair as alt
 import pandas as pd
 
-from ui.race_charts import LOSS_COLORS
+from core.losses import color
 
 
-def _colors(runs: list[str]) -> alt.Scale:
-    return alt.Scale(
-        domain=runs, range=[LOSS_COLORS.get(r.split(" ")[0], "#8c564b") if "(" not in r else "#17becf" for r in runs]
-    )
+def _colors(series: list[str]) -> alt.Scale:
+    """Registry colours by loss; the rescaled variant "mse-logits (k=…, M=…)" gets its own."""
+    return alt.Scale(domain=series, range=[color(name, "#8c564b") if "(" not in name else "#17becf" for name in series])
 
 
 def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Accuracy against confidence per bin (dot size = samples); the diagonal is perfect calibration."""
-    runs = list(dict.fromkeys(table.run))
+    series = list(dict.fromkeys(table.run))
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="gray", strokeDash=[4, 4])
     base = alt.Chart(table, title="Reliability on validation data (dashed: perfectly calibrated)").encode(
         x=alt.X("confidence:Q", title="mean confidence in bin", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("accuracy:Q", title="accuracy in bin", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("run:N", title="loss", scale=_colors(runs)),
+        color=alt.Color("run:N", title="loss", scale=_colors(series)),
     )
     tooltip = [
         "run",
@@ -35,14 +34,14 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False) -> alt.Chart:
     """Final validation accuracy per loss against a swept setting."""
-    runs = list(dict.fromkeys(sweep.run))
+    series = list(dict.fromkeys(sweep.run))
     return (
         alt.Chart(sweep, title=title)
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
             y=alt.Y("val_accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("run:N", title="loss", scale=_colors(runs)),
+            color=alt.Color("run:N", title="loss", scale=_colors(series)),
             tooltip=["run", x, alt.Tooltip("val_accuracy:Q", format=".3f"), "status"],
         )
         .properties(height=300)

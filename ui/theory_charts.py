@@ -1,4 +1,4 @@
-"""Pure chart builders: DataFrame in, Altair chart out (no streamlit here, so they can be tested)."""
+"""Theory page charts (also the home page's and the tour's neuron): DataFrame in, Altair chart out, no streamlit."""
 
 import altair as alt
 import pandas as pd
@@ -47,11 +47,11 @@ def neuron_panel(
     return (lines + rule + dots).properties(height=300)
 
 
-def slowdown_chart(runs: pd.DataFrame, value: str, title: str) -> alt.Chart:
+def slowdown_chart(table: pd.DataFrame, value: str, title: str) -> alt.Chart:
     """Nielsen's neuron over epochs: colour = cost, dash = start (core.theory.slowdown)."""
     costs = ["quadratic", "cross-entropy"]
     return (
-        alt.Chart(runs, title=title)
+        alt.Chart(table, title=title)
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("epoch:Q"),
