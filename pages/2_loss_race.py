@@ -2,17 +2,15 @@
 
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
-from core import regions, views
-from core.engine import RECORD_COLUMNS, Race
 from core.export import pytorch_script
 from core.presets import PRESETS
-from core.summary import per_epoch, summarize, verdict
-from ui import config_form, links, live, race_charts, shell
+from core.summary import summarize, verdict
+from ui import cached, config_form, links, live, race_charts, shell
 
 PAGE = live.RACE_PAGE
+KIND = "race"  # the views its frames draw (core.snapshots.KINDS)
 GROUPS = {
     "Race": ["losses", "epochs", "seeds", "seed"],
     "Data": ["dataset", "classes", "samples", "noise", "label_noise", "val_fraction"],
@@ -38,55 +36,62 @@ for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
     column.button(name, on_click=config_form.apply, args=(LINK, preset), key=f"preset.{name}", width="stretch")
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
-live.buttons(PAGE, config)
+live.buttons(PAGE, KIND, config)
 if config is not None:
     race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair
-race: Race | None = live.state(PAGE).race
+shown = live.state(PAGE).shown
 
 
-def draw(race: Race | None) -> None:
+def progress_note(s: live.Live) -> str:
+    """What the progress bar says besides the epoch."""
+    if s.shown is not None:
+        return f"{len(s.shown.runs)} runs"
+    if not s.pending:
+        return "not started: each loss from the same initial weights. Press Start."
+    return f"waiting for the trainer: {s.ahead} races ahead of yours" if s.ahead else "starting"
+
+
+def draw(s: live.Live) -> None:
     """One frame: progress, curves, per-sample views; before Start, the starting point Start will train from."""
-    preview = race is None
-    if preview:
-        if config is None:
+    race = s.shown
+    if race is None:
+        if config is None and s.ticket is None:
             st.info("Fix the settings in the sidebar, then press **Start**.", icon=":material/tune:")
             return
-        race = Race(config)  # epoch 0 only; the same layout as a live frame, so Start just updates it
-    c, history = race.config, pd.DataFrame(race.history, columns=RECORD_COLUMNS)
-    what = "not started: each loss from the same initial weights. Press Start." if preview else f"{len(race.runs)} runs"
-    st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {what}")
+        race = cached.preview((s.ticket.job.config if s.ticket else config).to_dict(), KIND)  # the same layout as a frame
+    c = race.config
+    st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {progress_note(s)}")
     for (name, seed), status in zip(race.runs, race.status):
         if status != "ok":
             st.warning(
                 f"**{name}** (seed {seed}) {status}; it stopped there, the other runs carry on.", icon=":material/warning:"
             )
-    style = race_charts.Style.of_race(c.seeds, live=preview or live.state(PAGE).training, epochs=c.epochs)
+    style = race_charts.Style.of_race(c.seeds, live=s.shown is None or s.training, epochs=c.epochs)
     top_left, top_right, bottom_left, bottom_right = [*st.columns(2), *st.columns(2)]
-    loss, accuracy, gradient, p_true = race_charts.frame_charts(per_epoch(history), views.p_true_histogram(race), c.losses, style)
+    loss, accuracy, gradient, p_true = race_charts.snapshot_charts(race, style)
     for column, (data, spec) in [(top_left, loss), (top_right, accuracy), (bottom_left, gradient)]:
         column.vega_lite_chart(data, spec, width="stretch")
     bottom_right.vega_lite_chart(*p_true)  # fixed-width panels, one per loss
-    if race.data.input_dim == 2:
-        probs, points, shown = views.decision_grid(race)
-        if shown:
-            st.caption("Decision regions (colour = predicted class, stronger = more confident) with the training points")
-            images = [regions.region_image(p, points, race.data.y_train).numpy() for p in probs]
-            st.image(images, caption=[race.runs[r][0] for r in shown], width=330)
+    views = race.views
+    if views.regions:
+        when = "" if views.epoch == race.epoch else f" at epoch {views.epoch} (drawn less often than the curves)"
+        st.caption(f"Decision regions{when} (colour = predicted class, stronger = more confident) with the training points")
+        st.image([image for _, image in views.regions], caption=[name for name, _ in views.regions], width=330)
     if c.seeds > 1:
         st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
 
 
 frames = st.container()  # filled last, so a page run can keep drawing frames there without holding up the rest
 
-if race is not None and not live.state(PAGE).training and race.epoch > 0:
-    history = pd.DataFrame(race.history, columns=RECORD_COLUMNS)
+if shown is not None and not live.state(PAGE).pending and shown.epoch > 0:
+    history = shown.table()
     summary = summarize(history)
     st.subheader("Result")
-    st.markdown(verdict(summary, race.epoch))
-    shown = summary.astype({c: "string" for c in ["epochs to 90% of best", "epochs to 99% of best"]}).fillna("never")
+    st.markdown(verdict(summary, shown.epoch))
+    table = summary.astype({c: "string" for c in ["epochs to 90% of best", "epochs to 99% of best"]}).fillna("never")
     percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(shown, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
-    if race.config.optimizer == "adam":
+    st.dataframe(table, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
+    if shown.config.optimizer == "adam":
         st.caption("Adam divides each gradient by its running size, which hides much of MSE's small gradient: try SGD.")
     left, right = st.columns(2)
     left.download_button(
@@ -94,7 +99,7 @@ if race is not None and not live.state(PAGE).training and race.epoch > 0:
     )
     right.caption("Same columns as `python -m core train`.")
     with st.expander("Show as PyTorch code"):
-        st.code(pytorch_script(race.config), language="python")
+        st.code(pytorch_script(shown.config), language="python")
 
 if config is not None:
     with st.expander("Share this configuration"):
@@ -103,4 +108,4 @@ if config is not None:
         st.caption("Opening the link restores these settings; pressing Start reproduces the same numbers.")
 
 with frames:
-    live.live_view(PAGE, draw, last_on_page=True)
+    live.live_view(PAGE, draw)

@@ -2,15 +2,14 @@
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from core import mistakes, misuse
-from core.engine import RECORD_COLUMNS, Race
 from ui import cached, config_form, links, live, shell
 from ui import misuse_charts as charts
 
 PAGE = "misuse"
+KIND = "misuse"  # the views its frames draw (core.snapshots.KINDS)
 GROUPS = {"Double-softmax race": ["dataset", "classes", "epochs", "optimizer", "lr"]}
 PANEL = {"dtype": links.choice(list(misuse.DTYPES), "float32"), "gap": links.whole(1, misuse.MAX_GAP, 200)}  # section 3
 LINK = links.Link(PAGE, tuple(GROUPS["Double-softmax race"]), misuse.DEFAULTS, misuse.CLASS_LIMITS, PANEL)
@@ -44,15 +43,17 @@ st.markdown(
 )
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
-live.buttons(PAGE, config)
+live.buttons(PAGE, KIND, config)
 
 
-def draw(race: Race | None) -> None:
+def draw(s: live.Live) -> None:
     """One frame: progress, the numbers now, loss with its floor, accuracy, confidence, gradient ratio."""
+    race = s.shown
     if race is None:
-        st.info("Press **Start** to train both runs.", icon=":material/play_arrow:")
+        waiting = f"Waiting for the trainer: {s.ahead} races ahead of yours." if s.ahead else "Starting…"
+        st.info(waiting if s.pending else "Press **Start** to train both runs.", icon=":material/play_arrow:")
         return
-    c, history = race.config, pd.DataFrame(race.history, columns=RECORD_COLUMNS)
+    c, history = race.config, race.table()
     floor, cap = misuse.floor(c.classes), misuse.max_probability(c.classes)
     st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {c.dataset}, C = {c.classes}")
     for (name, _), status in zip(race.runs, race.status):
@@ -60,7 +61,6 @@ def draw(race: Race | None) -> None:
             st.warning(f"**{name}** {status}; it stopped there.", icon=":material/warning:")
     latest = {record["run"]: record for record in race.history}  # a diverged run's stops early
     doubled, correct = latest[misuse.DOUBLED], latest[misuse.CORRECT]
-    confidence = misuse.confidence(race.train_probs, list(c.losses))
     ratio = doubled["grad_norm"] / correct["grad_norm"] if correct["grad_norm"] else math.inf  # 0 once ce converged exactly
     cols = st.columns(3)
     cols[0].metric("softmax-ce loss", f"{doubled['loss']:.4f}", f"floor {floor:.4f}", delta_color="off", delta_arrow="off")
@@ -68,18 +68,18 @@ def draw(race: Race | None) -> None:
     cols[2].metric("‖∇θ‖ softmax-ce ÷ ‖∇θ‖ ce", f"{ratio:.3g}×", help="Gradient norms of the mean training loss, this epoch.")
     cols = st.columns(3)
     cols[0].metric("Largest probability softmax-ce can express", f"{cap:.4f}", help="e/(e + C − 1)")
-    for column, (name, p) in zip(cols[1:], confidence.items()):
-        column.metric(f"{name}: mean largest probability", f"{float(p.mean()):.3f}", help="Mean over training samples.")
+    for column, (name, p) in zip(cols[1:], race.views.mean_confidence.items()):
+        column.metric(f"{name}: mean largest probability", f"{p:.3f}", help="Mean over training samples.")
     left, right = st.columns(2)
     left.vega_lite_chart(charts.loss_data(history, floor, c.epochs), charts.loss_spec(), width="stretch")
     right.vega_lite_chart(charts.accuracy_data(history), charts.accuracy_spec(), width="stretch")
     left, right = st.columns(2)
-    histogram = charts.confidence_data(misuse.confidence_histogram(confidence), cap)
+    histogram = charts.confidence_data(race.views.confidence, cap)
     left.vega_lite_chart(histogram, charts.confidence_spec(), width="stretch")
     right.vega_lite_chart(charts.ratio_data(history), charts.ratio_spec(), width="stretch")
 
 
-live.live_view(PAGE, draw)
+frames = st.container()  # filled at the end of the script, so its frames loop without holding up sections 2–4
 
 st.header("2. How it scales with the number of classes", divider="gray")
 table = cached.misuse_sweep()
@@ -156,3 +156,6 @@ st.markdown(
 - **A five-second test:** logits = 100 × one-hot of the targets should give a loss ≈ 0.
 """
 )
+
+with frames:
+    live.live_view(PAGE, draw)

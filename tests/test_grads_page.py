@@ -12,6 +12,7 @@ from core.cli import run as cli_run
 from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
+from core.snapshots import snapshot
 from tests.apptest import open_page
 from ui import grad_charts
 from ui.live import Live
@@ -114,7 +115,7 @@ def test_runs_from_the_race_page_are_used(stopped_at):
     config = RunConfig(samples=120, hidden=(8,), epochs=15, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
     race = Race(config)
     race.advance(stopped_at or config.epochs)
-    at = open_grads(session={"race.live": Live(race=race, training=False)}, **SMALL)
+    at = open_grads(session={"race.live": Live(shown=snapshot(race, "race"), training=False)}, **SMALL)
     assert at.segmented_control(key="grads.source").value.startswith("Runs from the Loss race page")
     assert at.select_slider(key="grads.epoch").value == race.epoch
     (_, data), *_ = charts(at)
@@ -126,7 +127,7 @@ def test_runs_from_the_race_page_are_used(stopped_at):
 
 def test_a_race_still_training_is_not_used():
     race = Race(RunConfig(samples=60, hidden=(4,), epochs=5))
-    at = open_grads(session={"race.live": Live(race=race, training=True)}, **SMALL)
+    at = open_grads(session={"race.live": Live(shown=snapshot(race, "race"), training=True)}, **SMALL)
     assert any("still training" in i.value for i in at.info)
     assert not at.get("button_group") and at.select_slider(key="grads.epoch").value == 20
 

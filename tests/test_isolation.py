@@ -20,6 +20,7 @@ import ui
 from core.config import RunConfig
 from core.data import CLASS_RANGE
 from core.engine import Race
+from core.snapshots import Snapshot
 from ui import cached
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,7 @@ CACHED_CALLS = {  # every ui.cached function on a tiny input: a new one must be 
     "checkpoints": (TINY,),
     "misuse_sweep": ((2, 3), 0),
     "misuse_thresholds": (),
+    "preview": (TINY, "race"),
 }
 
 
@@ -82,13 +84,22 @@ def only_pandas(value) -> bool:
     return not any(isinstance(v, SHARED_STATE + (torch.Tensor,)) for v in cells)
 
 
+def only_results(snap: Snapshot) -> bool:
+    """A snapshot holds plain values: a config, records of numbers and strings, tables, PNG bytes."""
+    views = snap.views
+    plain = (str, int, float, bool)
+    records = all(isinstance(v, plain) for record in snap.history for v in record.values())
+    tables = all(t is None or only_pandas(t) for t in (views.p_true, views.confidence))
+    return records and tables and all(isinstance(png, bytes) for _, png in views.regions)
+
+
 @pytest.mark.parametrize("name", list(CACHED_CALLS))
-def test_cached_functions_return_only_pandas(name):
+def test_cached_functions_return_only_pandas_or_snapshots(name):
     function = cached_functions()[name]
     annotation = inspect.signature(function._info.func).return_annotation
-    assert set(typing.get_args(annotation) or [annotation]) <= {pd.DataFrame, pd.Series}, annotation
+    assert set(typing.get_args(annotation) or [annotation]) <= {pd.DataFrame, pd.Series, Snapshot}, annotation
     value = function(*CACHED_CALLS[name])
-    assert only_pandas(value), f"{name} returned {type(value).__name__}"
+    assert only_results(value) if isinstance(value, Snapshot) else only_pandas(value), f"{name} returned {type(value).__name__}"
 
 
 def test_only_pandas_rejects_what_must_not_be_cached():

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from core.config import RunConfig
 from core.engine import RECORD_COLUMNS, Race
 from core.presets import PRESETS
+from core.snapshots import Snapshot
 from tests.apptest import open_page, train_to_end
 
 SMALL = {"epochs": "12", "samples": "100", "hidden": "8"}
@@ -17,8 +18,8 @@ def open_race(**query) -> AppTest:
     return open_page("pages/2_loss_race.py", **query)
 
 
-def race_of(at) -> Race:
-    return at.session_state["race.live"].race
+def race_of(at) -> Snapshot:
+    return at.session_state["race.live"].shown
 
 
 def test_defaults_render_idle():
@@ -48,7 +49,7 @@ def test_query_round_trip_and_same_numbers_as_the_engine():
     train_to_end(at, "race")
     expected = Race(config)
     expected.advance(config.epochs)
-    assert race_of(at).history == expected.history
+    assert list(race_of(at).history) == expected.history
     assert "Result" in [s.value for s in at.subheader]
     assert len(at.get("image")) == 1 and len(at.get("vega_lite_chart")) == 4  # regions (one image list) and curves
 

@@ -12,6 +12,7 @@ from core.config import RunConfig
 from core.engine import RECORD_COLUMNS
 from core.experiments import calibration_report, class_sweep, noise_sweep, trained
 from core.grads import sample_table
+from core.snapshots import Snapshot, epoch_zero
 from core.timeline import timeline
 
 
@@ -58,3 +59,9 @@ def misuse_sweep(classes: tuple[int, ...] = tuple(misuse.SWEEP_CLASSES), true_cl
 def misuse_thresholds() -> pd.DataFrame:
     """Where naive log(softmax) breaks, per dtype."""
     return pd.DataFrame([{"dtype": name, **misuse.thresholds(name)} for name in misuse.DTYPES])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def preview(values: dict[str, str], kind: str) -> Snapshot:
+    """A config's epoch 0, as a live page draws it before Start (an immutable snapshot: records, tables, PNGs)."""
+    return epoch_zero(RunConfig.from_dict(values), kind)

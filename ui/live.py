@@ -1,5 +1,11 @@
-"""Start / Stop / Step / Reset for a Race kept in st.session_state, and a fragment that trains and redraws live."""
+"""Start / Stop / Step / Reset for a page's race, and a fragment that draws it live.
 
+The race itself trains in core.trainer's worker, shared by every session that asks for the same configuration;
+a session holds a ticket and the last snapshot it drew. Frames are paced by the whole server: with n sessions
+drawing, each draws at most SERVER_FRAMES / n frames a second, so a full class still gets frames that keep up.
+"""
+
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,26 +13,40 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from core import trainer
 from core.config import RunConfig
-from core.engine import Race, warm_up
-
-TICK_SECONDS = 0.05  # fragment period while training: a rerun costs a round trip, so each run loops
-LOOP_SECONDS = 3.0  # frames drawn inside one fragment run; a click still interrupts it at the next frame
-TRAIN_BUDGET = 0.06  # seconds of training per frame, so drawing keeps its share
-SEND_SECONDS = 0.03  # a pause after each frame: the server sends it while training doesn't hold the GIL
-
-warm_up()  # once per server process, when the first page that trains loads, not on its first Start
-
+from core.engine import warm_up
+from core.snapshots import Snapshot
+from core.trainer import Ticket
 
 RACE_PAGE = "race"  # the Loss race page's key; the per-sample page reads its finished race
+RACE_SECONDS = 2.0  # a watched race is spread over at least this long, so there is something to watch
+TICK_SECONDS = 0.5  # the fragment's period while live: each run draws frames in a loop, so ticks only restart it
+LOOP_SECONDS = 10.0  # frames drawn inside one fragment run (Streamlit tidies up media files after each run)
+MIN_FRAME_SECONDS = 0.15  # one session alone: about as fast as a browser draws four charts
+SERVER_FRAMES = 40.0  # frames per second this process can draw for all its sessions together (see bench_load)
+SEND_SECONDS = 0.03  # after the last frame: time for the server to send it before the rerun clears the queue
+STEP_WAIT = 2.0  # a Step click waits this long for its epoch; longer, and the frames show it arriving
+
+warm_up()  # once per server process: the previews build a Race here, and torch imports its compiler stack
+threading.Thread(target=trainer.trainer, daemon=True).start()  # the worker starts while the visitor reads
 
 
 @dataclass
 class Live:
-    """One session's race on one page. Never shared between sessions, never cached."""
+    """One session's race on one page. Only its own: the ticket and the snapshots it holds are never written to."""
 
-    race: Race | None = None
-    training: bool = False
+    ticket: Ticket | None = None  # the race this session asked for
+    shown: Snapshot | None = None  # the frame on screen; kept after Stop, for the result and the per-sample page
+    training: bool = False  # Start pressed, not yet stopped or finished
+    ahead: int = 0  # races the trainer will run before this one starts
+
+    @property
+    def pending(self) -> bool:
+        """Frames to come: training, or a Step on its way."""
+        if self.ticket is None or self.ticket.error:
+            return False
+        return self.shown is None or (self.shown.epoch < self.ticket.want and not self.shown.done)
 
 
 def state(page: str) -> Live:
@@ -34,10 +54,10 @@ def state(page: str) -> Live:
     return st.session_state.setdefault(f"{page}.live", Live())
 
 
-def finished_race() -> Race | None:
+def finished_race() -> Snapshot | None:
     """The Loss race page's race once it has stopped or finished (None before Start and while training)."""
     s = st.session_state.get(f"{RACE_PAGE}.live")
-    return None if s is None or s.training else s.race
+    return None if s is None or s.training else s.shown
 
 
 def race_training() -> bool:
@@ -46,105 +66,120 @@ def race_training() -> bool:
     return s is not None and s.training
 
 
-def _start(page: str, config: RunConfig) -> None:
-    s = state(page)
-    s.race, s.training = Race(config), True  # a second click restarts from the same init
+def _start(page: str, kind: str, config: RunConfig) -> None:
+    s = state(page)  # a second click starts again from epoch 0 (a finished race replays from the trainer's results)
+    s.ticket, s.shown, s.training = trainer.trainer().ticket(config, kind, config.epochs, pace=RACE_SECONDS), None, True
 
 
 def _stop(page: str) -> None:
-    state(page).training = False  # keeps what was trained
-
-
-def _step(page: str, config: RunConfig) -> None:
     s = state(page)
-    if s.race is None or s.race.config != config or s.race.done:
-        s.race = Race(config)
+    s.training = False  # keeps what was trained
+    if s.ticket is not None:
+        s.ticket.want = s.shown.epoch if s.shown else 0
+        _settle(s)
+
+
+def _step(page: str, kind: str, config: RunConfig) -> None:
+    s = state(page)
+    if s.shown is None or s.shown.config != config or s.shown.done or s.ticket is None:
+        s.ticket, s.shown = trainer.trainer().ticket(config, kind, 0), None  # the first click sets up epoch 0
     else:
-        s.race.advance(1)
+        s.ticket = trainer.trainer().step(s.ticket, s.shown.epoch)
     s.training = False
+    _settle(s)
+
+
+def _settle(s: Live) -> None:
+    """Wait (at most STEP_WAIT) for the epoch the ticket wants, so the rerun after a click shows it."""
+    deadline = time.monotonic() + STEP_WAIT
+    while s.pending and time.monotonic() < deadline:
+        s.ticket.wait(s.shown.epoch if s.shown else -1, deadline - time.monotonic())
+        _refresh(s)
 
 
 def _reset(page: str) -> None:
     s = state(page)
-    s.race, s.training = None, False
+    s.ticket, s.shown, s.training = None, None, False  # the ticket's job leaves the worker once no one holds it
 
 
-def _fragment_rerun() -> bool:
-    """True when Streamlit runs a fragment on its own (a run_every tick), not as part of the page's run."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
+def _refresh(s: Live) -> None:
+    """Take the newest snapshot the ticket may see; a finished race stops training."""
+    latest = s.ticket.latest()
+    if latest is not None and (s.shown is None or latest.epoch > s.shown.epoch or latest.done > s.shown.done):
+        s.shown = latest
+    s.ahead = s.ticket.ahead() if s.shown is None or not s.shown.done else 0
+    if not s.pending:
+        s.training = False
 
 
-def buttons(page: str, config: RunConfig | None) -> None:
+def buttons(page: str, kind: str, config: RunConfig | None) -> None:
     """The four controls; callbacks run before the rerun, so every button shows the new state."""
     s, invalid = state(page), config is None
     cols = st.columns(4)
-    cols[0].button(
-        "Start",
-        type="primary",
-        icon=":material/play_arrow:",
-        disabled=invalid,
-        on_click=_start,
-        args=(page, config),
-        key=f"{page}.start",
-        width="stretch",
-    )
-    cols[1].button(
-        "Stop",
-        icon=":material/stop:",
-        disabled=not s.training,
-        on_click=_stop,
-        args=(page,),
-        key=f"{page}.stop",
-        width="stretch",
-    )
-    cols[2].button(
-        "Step",
-        icon=":material/skip_next:",
-        disabled=invalid or s.training,
-        on_click=_step,
-        args=(page, config),
-        key=f"{page}.step",
-        width="stretch",
-        help="One epoch (the first click sets up epoch 0).",
-    )
+    cols[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=invalid, on_click=_start,
+                   args=(page, kind, config), key=f"{page}.start", width="stretch")  # fmt: skip
+    cols[1].button("Stop", icon=":material/stop:", disabled=not s.training, on_click=_stop, args=(page,),
+                   key=f"{page}.stop", width="stretch")  # fmt: skip
+    cols[2].button("Step", icon=":material/skip_next:", disabled=invalid or s.training, on_click=_step,
+                   args=(page, kind, config), key=f"{page}.step", width="stretch",
+                   help="One epoch (the first click sets up epoch 0).")  # fmt: skip
     cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
-    race = s.race
-    if race is not None and config is not None and race.config != config:
+    if s.shown is not None and config is not None and s.shown.config != config:
         st.info(
             "The runs below were trained with earlier settings. Press **Start** to train the current ones.",
             icon=":material/history:",
         )
+    if s.ticket is not None and s.ticket.error:
+        st.error(f"Training stopped: {s.ticket.error}. Press **Start** to try again.", icon=":material/error:")
 
 
-def live_view(page: str, draw: Callable[[Race | None], None], last_on_page: bool = False) -> None:
-    """Draw the race; while training, a run of the fragment trains and redraws frame after frame.
+class _Pacer:
+    """The server's frame budget, shared by the sessions drawing live (only times are kept, per session id)."""
 
-    A whole-page run trains and draws one frame, then returns, unless the page calls this last (the frames in a
-    container above the rest): then it loops too, and training goes on without waiting for the fragment's tick.
+    def __init__(self):
+        self._lock, self._last = threading.Lock(), {}
+
+    def interval(self, session: str) -> float:
+        """Seconds until this session's next frame."""
+        now = time.monotonic()
+        with self._lock:
+            self._last = {k: t for k, t in self._last.items() if now - t < 3.0}
+            self._last[session] = now
+            return max(MIN_FRAME_SECONDS, len(self._last) / SERVER_FRAMES)
+
+
+PACER = _Pacer()
+
+
+def live_view(page: str, draw: Callable[[Live], None]) -> None:
+    """Draw the race; while it is live, every run (the page's, and the fragment's ticks) draws frame after frame.
+
+    Call it last on the page, inside a container placed where the frames go: a page run that loops here then
+    holds up nothing, and the first frames after Start don't wait for the fragment's tick.
     """
 
-    @st.fragment(run_every=TICK_SECONDS if state(page).training else None)
-    def frames():
-        s, frame = state(page), st.empty()
-        one_frame = not last_on_page and not _fragment_rerun()  # a page run must not hold up what follows it
-        until = time.perf_counter() + LOOP_SECONDS  # then let the run end (Streamlit tidies up after each run)
+    @st.fragment(run_every=TICK_SECONDS if state(page).pending else None)
+    def frames():  # the page's run and each tick loop alike: whichever runs, the frames keep coming
+        s, frame, beat = state(page), st.empty(), st.empty()
+        session = get_script_run_ctx().session_id if get_script_run_ctx() else page
+        until, drawn = time.monotonic() + LOOP_SECONDS, None
         while True:
-            race = s.race
-            training = s.training and race is not None
-            if training:
-                deadline = time.perf_counter() + TRAIN_BUDGET
-                while not race.done and time.perf_counter() < deadline:
-                    race.advance(1)
-                s.training = not race.done
-            with frame.container():  # replaces the previous frame in place
-                draw(race)
-            if not training:
+            live = s.pending
+            if live:
+                _refresh(s)
+            if s.shown is None or s.shown is not drawn or not live:
+                with frame.container():  # replaces the previous frame in place
+                    draw(s)
+                drawn = s.shown
+            else:
+                beat.empty()  # nothing new: an st call still lets a click interrupt this run
+            if not live:
                 break
-            time.sleep(SEND_SECONDS)
-            if race.done:
+            if not s.pending:  # that was the last frame
+                time.sleep(SEND_SECONDS)
                 st.rerun()  # whole page: stops the timer and adds what follows a finished race
-            if one_frame or time.perf_counter() > until:
+            if time.monotonic() > until:
                 break
+            time.sleep(PACER.interval(session))  # the GIL is free meanwhile: other sessions draw, the scheduler runs
 
     frames()

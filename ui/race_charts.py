@@ -4,6 +4,7 @@ A live frame is redrawn several times a second, and the browser's Vega does its 
 live frames ship at most LIVE_POINTS epochs per line and no tooltips; the finished race shows every epoch.
 """
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -11,6 +12,8 @@ import altair as alt
 import pandas as pd
 
 from core.losses import color
+from core.snapshots import Snapshot
+from core.summary import per_epoch
 from ui.specs import frozen
 
 HEIGHT = 230
@@ -131,9 +134,23 @@ def prepare(losses: tuple[str, ...], seeds: int, epochs: int) -> None:
 
 def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, losses: tuple[str, ...], style: Style):
     """[(data, spec)] of the four race charts from per_epoch rows and the p(true class) histogram."""
-    epochs = thin(epochs) if style.live else epochs
-    data = [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
-    return list(zip(data, specs(losses, style), strict=True))
+    return list(zip(_frame_data(epochs, p_true, style.live), specs(losses, style), strict=True))
+
+
+def _frame_data(epochs: pd.DataFrame, p_true: pd.DataFrame, live: bool) -> list[pd.DataFrame]:
+    epochs = thin(epochs) if live else epochs
+    return [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
+
+
+@functools.lru_cache(maxsize=128)
+def _snapshot_data(snapshot: Snapshot, live: bool) -> list[pd.DataFrame]:
+    """Chart data of a snapshot, made once: every session watching the same race draws the same snapshots."""
+    return _frame_data(per_epoch(snapshot.table()), snapshot.views.p_true, live)
+
+
+def snapshot_charts(snapshot: Snapshot, style: Style):
+    """frame_charts of a snapshot (its data shared, read-only; each caller gets its own copy of the specs)."""
+    return list(zip(_snapshot_data(snapshot, style.live), specs(snapshot.config.losses, style), strict=True))
 
 
 @frozen

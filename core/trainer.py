@@ -1,0 +1,310 @@
+"""Shared training jobs: one per (configuration, views), trained in a worker process, watched through tickets.
+
+The same configuration and seed give the same records, so every session that asks for a race is served by one
+job. A job holds only immutable results (records, core.snapshots.Snapshot); its Race lives in the worker
+(core.worker). A session holds a Ticket: the epoch it wants and when it last looked. Each worker trains its jobs
+in the order they were first asked for, SLOTS at a time, taking turns of BUDGET seconds; later jobs wait, and
+their tickets say how many are ahead. A ticket nobody looks at for HEARTBEAT seconds asks for nothing, so a
+closed tab stops its training; a job without tickets leaves the worker.
+"""
+
+import itertools
+import logging
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from bisect import bisect_right
+from collections import OrderedDict
+from multiprocessing.connection import Connection, Pipe
+from pathlib import Path
+from urllib.parse import urlencode
+
+from core.config import RunConfig
+from core.snapshots import Snapshot
+from core.worker import Progress, serve
+
+SLOTS = 4  # jobs a worker trains at once: four Default races at full pace fill one core
+BUDGET = 0.05  # seconds of training per turn: short, so the slots take turns several times a second
+VIEW_SECONDS = {"race": 0.25, "misuse": 0.0}  # fresh views at most this often: decision-region PNGs cost ~10 ms
+HEARTBEAT = 10.0  # seconds a ticket keeps asking after its session last looked
+IDLE = 60.0  # a job nobody has looked at for this long leaves the worker (retrained if asked again)
+KEEP_FINISHED = 32  # finished jobs kept to serve a repeated Start, or another session, at once
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m core.worker` is found
+_ids = itertools.count(1)
+
+
+class JobFailed(RuntimeError):
+    """The worker could not train this job; the message says why."""
+
+
+class Job:
+    """One race being trained: its records and snapshots so far, and the tickets watching it."""
+
+    def __init__(self, key: str, config: RunConfig, kind: str, worker: "Worker"):
+        self.key, self.config, self.kind, self.worker = key, config, kind, worker
+        self.records: list[dict] = []
+        self.snapshots: list[Snapshot] = []  # one per answer from the worker, in epoch order: a late viewer replays them
+        self.tickets: weakref.WeakValueDictionary[int, Ticket] = weakref.WeakValueDictionary()
+        self.asked: float | None = None  # when it last started needing work: its place in the queue
+        self.served = self.viewed = -math.inf  # when the worker last trained it, and last made its views
+        self.in_worker = False
+        self.error: str | None = None
+        self.losses = 0  # workers lost while training it
+
+    @property
+    def epoch(self) -> int:
+        return self.snapshots[-1].epoch if self.snapshots else -1
+
+    @property
+    def finished(self) -> bool:
+        return self.error is not None or bool(self.snapshots and self.snapshots[-1].done)
+
+    def _live(self, now: float) -> list["Ticket"]:
+        return [t for t in list(self.tickets.values()) if now - t.seen < HEARTBEAT]
+
+    def wanted(self, now: float) -> int:
+        """The furthest epoch a live ticket wants (-1: nobody asks)."""
+        return max((t.want for t in self._live(now)), default=-1)
+
+    def demand(self, now: float) -> int:
+        """The furthest epoch a live ticket may see now, its pace allowing."""
+        return max((t.allowed(now) for t in self._live(now)), default=-1)
+
+    def latest(self, epoch: int) -> Snapshot | None:
+        """The last snapshot at or before `epoch`."""
+        at = bisect_right([s.epoch for s in self.snapshots], epoch)
+        return self.snapshots[at - 1] if at else None
+
+    def apply(self, progress: Progress, now: float) -> None:
+        """Add what the worker sent as a new snapshot (views: the fresh ones, else the latest)."""
+        self.records += progress.records
+        views = progress.views or self.snapshots[-1].views
+        if progress.views is not None:
+            self.viewed = now
+        snap = Snapshot(self.config, progress.epoch, progress.status, tuple(self.records), views, progress.done)
+        if self.snapshots and self.snapshots[-1].epoch == snap.epoch:
+            self.snapshots[-1] = snap  # views caught up with the epoch
+        else:
+            self.snapshots.append(snap)
+
+
+class Ticket:
+    """One session's hold on a job. `pace` > 0 spreads a watched race over at least that many seconds."""
+
+    def __init__(self, trainer: "Trainer", job: Job, want: int, pace: float):
+        self.trainer, self.job, self.want, self.pace = trainer, job, want, pace
+        self.id, self.started = next(_ids), time.monotonic()
+        self.seen = self.started
+
+    def allowed(self, now: float) -> int:
+        """The epoch this ticket may see now: its want, capped by its pace."""
+        if self.pace <= 0:
+            return self.want
+        return min(self.want, math.ceil(self.job.config.epochs * (now - self.started) / self.pace))
+
+    def latest(self) -> Snapshot | None:
+        """The newest snapshot this ticket may see (and a heartbeat: its session is still looking)."""
+        self.seen = time.monotonic()
+        with self.trainer.cv:
+            return self.job.latest(self.allowed(self.seen))
+
+    def wait(self, after: int, timeout: float) -> None:
+        """Until the job has something past epoch `after`, ends, or `timeout` seconds pass (the GIL is free meanwhile)."""
+        with self.trainer.cv:
+            self.trainer.cv.wait_for(lambda: self.job.epoch > after or self.job.finished, timeout)
+
+    def ahead(self) -> int:
+        """Jobs that will train before this one starts (0: it is training, or done)."""
+        return self.trainer.ahead(self.job)
+
+    @property
+    def error(self) -> str | None:
+        return self.job.error
+
+
+class Worker:
+    """A core.worker loop in its own process (or a thread, for `process=False`), restarted if it dies."""
+
+    def __init__(self, process: bool = True):
+        self.process, self.jobs = process, 0
+        self._start()
+
+    def _start(self) -> None:
+        if self.process:  # a fresh interpreter (not multiprocessing's spawn, which re-imports the app's main module)
+            theirs_in, ours_out = os.pipe()
+            ours_in, theirs_out = os.pipe()
+            command = [sys.executable, "-m", "core.worker", str(theirs_in), str(theirs_out)]
+            self.child = subprocess.Popen(command, pass_fds=(theirs_in, theirs_out), cwd=ROOT)
+            os.close(theirs_in), os.close(theirs_out)
+            self.requests, self.replies = Connection(ours_out, readable=False), Connection(ours_in, writable=False)
+        else:
+            self.requests, theirs_in = Pipe()
+            theirs_out, self.replies = Pipe()
+            threading.Thread(target=serve, args=(theirs_in, theirs_out, None), daemon=True).start()
+
+    def call(self, command: str, key: str, args: tuple | None = None):
+        """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
+        try:
+            self.requests.send((command, key, args))
+            status, reply = self.replies.recv()
+        except (EOFError, OSError) as err:
+            if self.process:
+                self.child.kill()
+            self._start()
+            raise ConnectionError("the training worker stopped") from err
+        if status == "error":
+            raise JobFailed(reply)
+        return reply
+
+
+class Trainer:
+    """Every job of this server process, the workers that train them, and one scheduling thread per worker."""
+
+    def __init__(self, workers: int = 1, process: bool = True, slots: int = SLOTS):
+        self.cv = threading.Condition()
+        self.slots = slots
+        self.jobs: dict[str, Job] = {}
+        self.finished: OrderedDict[str, Job] = OrderedDict()
+        self.workers = [Worker(process) for _ in range(workers)]
+        for worker in self.workers:
+            threading.Thread(target=self._serve, args=(worker,), daemon=True, name="loss-lab-scheduler").start()
+
+    def ticket(self, config: RunConfig, kind: str, want: int, pace: float = 0.0, private: bool = False) -> Ticket:
+        """A ticket for the race of `config` up to epoch `want`; `private` trains a copy of its own (for Step)."""
+        if kind not in VIEW_SECONDS:
+            raise ValueError(f"unknown views {kind!r}; choose from {', '.join(VIEW_SECONDS)}")
+        key = f"{kind}?{urlencode(config.to_dict())}" + (f"#{next(_ids)}" if private else "")
+        with self.cv:
+            job = self.jobs.get(key)
+            if job is None and key in self.finished:
+                job = self.jobs[key] = self.finished.pop(key)
+                job.worker.jobs += 1
+            if job is None:
+                worker = min(self.workers, key=lambda w: w.jobs)
+                worker.jobs += 1
+                job = self.jobs[key] = Job(key, config, kind, worker)
+            ticket = Ticket(self, job, want, pace)
+            job.tickets[ticket.id] = ticket
+            self.cv.notify_all()
+        return ticket
+
+    def step(self, ticket: Ticket, epoch: int) -> Ticket:
+        """A ticket for epoch `epoch` + 1: the same job when it waits right there for nobody else, else a private copy."""
+        job = ticket.job
+        with self.cv:
+            others = [t for t in list(job.tickets.values()) if t is not ticket and t.want > epoch]
+            if job.epoch == epoch and not others and job.in_worker:
+                ticket.want, ticket.pace = epoch + 1, 0.0
+                self.cv.notify_all()
+                return ticket
+        return self.ticket(job.config, job.kind, epoch + 1, private=True)
+
+    def ahead(self, job: Job) -> int:
+        with self.cv:
+            queue = self._queue(job.worker, time.monotonic())
+            return max(0, queue.index(job) - self.slots + 1) if job in queue else 0
+
+    def _queue(self, worker: Worker, now: float) -> list[Job]:
+        """The worker's unfinished jobs that a live ticket wants more of, in the order they were first asked for."""
+        queued = []
+        for job in self.jobs.values():
+            if job.worker is worker and not job.finished and job.wanted(now) > job.epoch:
+                job.asked = job.asked if job.asked is not None else now
+                queued.append(job)
+            else:
+                job.asked = None
+        return sorted(queued, key=lambda j: j.asked)
+
+    def _tidy(self, worker: Worker, now: float) -> list[Job]:
+        """Jobs to drop from the worker: nobody holds a ticket, nobody looked for IDLE seconds, or finished."""
+        leaving = []
+        for key, job in list(self.jobs.items()):
+            if job.worker is not worker:
+                continue
+            unwatched = not job.tickets or all(now - t.seen > IDLE for t in list(job.tickets.values()))
+            if job.in_worker and (unwatched or job.finished):
+                leaving.append(job)
+                job.in_worker = False
+            if not job.tickets:
+                del self.jobs[key]
+                worker.jobs -= 1
+                if job.finished and job.error is None:
+                    self.finished[key] = job
+                    while len(self.finished) > KEEP_FINISHED:
+                        self.finished.popitem(last=False)
+        return leaving
+
+    def _serve(self, worker: Worker) -> None:
+        """Forever: give the next job in the worker's first SLOTS a turn, least recently served first."""
+        while True:
+            try:
+                self._next_turn(worker)
+            except Exception:  # a bug here must not stop every race on this server: log it, go on
+                logging.getLogger(__name__).exception("trainer scheduling failed")
+                time.sleep(0.5)
+
+    def _next_turn(self, worker: Worker) -> None:
+        """Wait for work, then one turn (and the forgetting of jobs that left)."""
+        with self.cv:
+            while True:
+                now = time.monotonic()
+                leaving = self._tidy(worker, now)
+                active = self._queue(worker, now)[: self.slots]
+                ready = [j for j in active if j.demand(now) > j.epoch]
+                if leaving or ready:
+                    break
+                self.cv.wait(0.02 if active else 1.0)  # a paced race asks for more as time passes
+            job = min(ready, key=lambda j: j.served) if ready else None
+            if job is not None:
+                job.served, job.in_worker = now, True
+                views = now - job.viewed >= VIEW_SECONDS[job.kind]
+                args = (job.config.to_dict(), job.kind, job.epoch, job.demand(now), BUDGET, views)
+        for gone in leaving:
+            self._call(worker, "forget", gone)
+        if job is not None:
+            self._turn(worker, job, args)
+
+    def _call(self, worker: Worker, command: str, job: Job, args: tuple | None = None):
+        try:
+            return worker.call(command, job.key, args)
+        except ConnectionError:
+            with self.cv:
+                for other in self.jobs.values():
+                    if other.worker is worker:
+                        other.in_worker = False  # retrained from where it was, on the next turn
+                job.losses += 1
+                if job.losses >= 2:
+                    job.error = "the training worker stopped twice while training this race"
+                self.cv.notify_all()
+        except Exception as err:  # JobFailed, or a bug here: that job stops with its reason, the others go on
+            with self.cv:
+                job.error, job.in_worker = str(err) or type(err).__name__, False
+                self.cv.notify_all()
+        return None
+
+    def _turn(self, worker: Worker, job: Job, args: tuple) -> None:
+        """One turn of training in the worker, its answer published as a snapshot."""
+        progress = self._call(worker, "advance", job, args)
+        if progress is not None:
+            with self.cv:
+                job.apply(progress, time.monotonic())
+                self.cv.notify_all()
+
+
+_trainer: Trainer | None = None
+_lock = threading.Lock()
+
+
+def trainer() -> Trainer:
+    """This process's trainer, started on first use: one worker process per core beyond the first."""
+    global _trainer
+    with _lock:
+        if _trainer is None:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+            process = os.environ.get("LOSS_LAB_TRAINER", "process") != "thread"
+            _trainer = Trainer(workers=max(1, cores - 1), process=process)
+        return _trainer

@@ -1,0 +1,141 @@
+"""The shared trainer: same config, one job and the engine's own records; a queue with positions; tickets that
+stop asking when nobody looks; Step on a private copy; a lost worker retrains to where it was."""
+
+import gc
+import time
+from dataclasses import replace
+
+import pytest
+
+from core import trainer as trainer_module
+from core.config import RunConfig
+from core.engine import Race
+from core.trainer import JobFailed, Trainer, Worker
+
+SMALL = RunConfig(samples=80, hidden=(6,), epochs=25, optimizer="sgd", lr=0.5)
+
+
+def engine_history(config: RunConfig) -> list[dict]:
+    race = Race(config)
+    race.advance(config.epochs)
+    return race.history
+
+
+def finish(ticket, timeout: float = 60.0):
+    """The ticket's last snapshot once it reaches what it wants."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snap = ticket.latest()
+        if snap is not None and (snap.done or snap.epoch >= ticket.want) or ticket.error:
+            return snap
+        ticket.wait(snap.epoch if snap else -1, 0.2)
+    raise AssertionError(f"ticket stuck at {snap.epoch if snap else None} of {ticket.want}")
+
+
+@pytest.fixture
+def trainer():
+    return Trainer(workers=1, process=False)
+
+
+def test_same_config_one_job_and_the_engines_records(trainer):
+    a, b = (trainer.ticket(SMALL, "race", SMALL.epochs) for _ in range(2))
+    assert a.job is b.job
+    snap = finish(a)
+    assert finish(b) is snap and snap.done and list(snap.history) == engine_history(SMALL)
+    assert [s.epoch for s in a.job.snapshots] == sorted({s.epoch for s in a.job.snapshots})
+    assert snap.views.p_true is not None and len(snap.views.regions) == 2  # both losses' decision regions
+
+
+def test_distinct_seeds_are_distinct_jobs_with_their_own_records(trainer):
+    configs = [replace(SMALL, seed=s) for s in (3, 4)]
+    tickets = [trainer.ticket(c, "race", c.epochs) for c in configs]
+    assert tickets[0].job is not tickets[1].job
+    for ticket, config in zip(tickets, configs):
+        assert list(finish(ticket).history) == engine_history(config)
+
+
+def test_jobs_beyond_the_slots_wait_and_say_how_many_are_ahead():
+    trainer = Trainer(workers=1, process=False, slots=1)
+    long = replace(SMALL, epochs=3000, samples=400, hidden=(32, 32))
+    first = trainer.ticket(long, "race", long.epochs)
+    second = trainer.ticket(replace(long, seed=1), "race", long.epochs)
+    third = trainer.ticket(replace(long, seed=2), "race", long.epochs)
+    time.sleep(0.3)
+    for ticket in (first, second, third):
+        ticket.latest()  # looking keeps a ticket asking
+    assert (first.ahead(), second.ahead(), third.ahead()) == (0, 1, 2)
+    assert second.job.epoch == -1  # not started while it waits
+    first.want = first.latest().epoch  # Stop: the next in line starts
+    deadline = time.monotonic() + 10
+    while second.job.epoch < 1 and time.monotonic() < deadline:
+        second.latest(), third.latest()
+        time.sleep(0.05)
+    assert second.job.epoch >= 1 and third.ahead() == 1
+
+
+def test_a_ticket_nobody_looks_at_stops_asking(trainer, monkeypatch):
+    monkeypatch.setattr(trainer_module, "HEARTBEAT", 0.3)
+    long = replace(SMALL, epochs=3000, samples=400, hidden=(32, 32))
+    ticket = trainer.ticket(long, "race", long.epochs)
+    time.sleep(1.0)  # the tab closed: nobody calls ticket.latest()
+    stalled = ticket.job.epoch
+    time.sleep(0.5)
+    assert 0 <= ticket.job.epoch == stalled < long.epochs
+
+
+def test_a_released_job_leaves_and_a_finished_one_serves_the_next_start(trainer):
+    ticket = trainer.ticket(SMALL, "race", SMALL.epochs)
+    job = ticket.job
+    finish(ticket)
+    del ticket
+    gc.collect()
+    with trainer.cv:
+        trainer.cv.notify_all()
+    deadline = time.monotonic() + 5
+    while job.key in trainer.jobs and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.key not in trainer.jobs and job.key in trainer.finished and not job.in_worker
+    again = trainer.ticket(SMALL, "race", SMALL.epochs)
+    assert again.job is job and again.latest().done  # served from the finished results, nothing retrained
+
+
+def test_pace_spreads_a_watched_race(trainer):
+    ticket = trainer.ticket(SMALL, "race", SMALL.epochs, pace=1.0)
+    time.sleep(0.3)
+    early = ticket.latest()
+    assert early is None or early.epoch < SMALL.epochs  # not all at once
+    assert finish(ticket, 5).done
+
+
+def test_step_on_a_paused_job_and_on_a_private_copy(trainer):
+    ticket = trainer.ticket(SMALL, "race", 3)
+    assert finish(ticket).epoch == 3
+    stepped = trainer.step(ticket, 3)
+    assert stepped is ticket and finish(stepped).epoch == 4
+    other = trainer.ticket(SMALL, "race", SMALL.epochs)  # another session wants the whole race
+    private = trainer.step(ticket, 4)
+    assert private.job is not other.job and finish(private).epoch == 5
+    assert list(finish(private).history) == engine_history(replace(SMALL, epochs=5))
+    assert finish(other).done
+
+
+def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer):
+    with pytest.raises(ValueError, match="unknown views"):
+        trainer.ticket(SMALL, "no-such-views", SMALL.epochs)
+    worker = Worker(process=False)
+    with pytest.raises(JobFailed, match="ConfigError"):
+        worker.call("advance", "bad", ({"epochs": "-1"}, "race", -1, 1, 0.05, True))
+    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True))
+    assert progress.done and progress.records == engine_history(SMALL)
+
+
+def test_a_lost_worker_process_retrains_to_where_it_was():
+    trainer = Trainer(workers=1, process=True)
+    config = replace(SMALL, epochs=400, samples=300, hidden=(16, 16))
+    ticket = trainer.ticket(config, "misuse", config.epochs)
+    deadline = time.monotonic() + 60
+    while (ticket.latest() is None or ticket.job.epoch < 50) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    trainer.workers[0].child.kill()  # as if the OOM killer took it
+    snap = finish(ticket, 120)
+    assert snap.done and ticket.error is None and list(snap.history) == engine_history(config)
