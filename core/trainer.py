@@ -146,6 +146,11 @@ class Worker:
             theirs_out, self.replies = Pipe()
             threading.Thread(target=serve, args=(theirs_in, theirs_out, None), daemon=True).start()
 
+    def close(self) -> None:
+        self.requests.close()
+        if self.process:
+            self.child.wait(10)
+
     def call(self, command: str, key: str, args: tuple | None = None):
         """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
         try:
@@ -166,7 +171,7 @@ class Trainer:
 
     def __init__(self, workers: int = 1, process: bool = True, slots: int = SLOTS):
         self.cv = threading.Condition()
-        self.slots = slots
+        self.slots, self.closed = slots, False
         self.jobs: dict[str, Job] = {}
         self.finished: OrderedDict[str, Job] = OrderedDict()
         self.workers = [Worker(process) for _ in range(workers)]
@@ -202,6 +207,14 @@ class Trainer:
                 self.cv.notify_all()
                 return ticket
         return self.ticket(job.config, job.kind, epoch + 1, private=True)
+
+    def close(self) -> None:
+        """Stop scheduling and end the workers (their loops see the pipe close)."""
+        with self.cv:
+            self.closed = True
+            self.cv.notify_all()
+        for worker in self.workers:
+            worker.close()
 
     def ahead(self, job: Job) -> int:
         with self.cv:
@@ -240,7 +253,7 @@ class Trainer:
 
     def _serve(self, worker: Worker) -> None:
         """Forever: give the next job in the worker's first SLOTS a turn, least recently served first."""
-        while True:
+        while not self.closed:
             try:
                 self._next_turn(worker)
             except Exception:  # a bug here must not stop every race on this server: log it, go on
@@ -255,9 +268,11 @@ class Trainer:
                 leaving = self._tidy(worker, now)
                 active = self._queue(worker, now)[: self.slots]
                 ready = [j for j in active if j.demand(now) > j.epoch]
-                if leaving or ready:
+                if leaving or ready or self.closed:
                     break
                 self.cv.wait(0.02 if active else 1.0)  # a paced race asks for more as time passes
+            if self.closed:
+                return
             job = min(ready, key=lambda j: j.served) if ready else None
             if job is not None:
                 job.served, job.in_worker = now, True

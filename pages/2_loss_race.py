@@ -48,7 +48,7 @@ def progress_note(s: live.Live) -> str:
         return f"{len(s.shown.runs)} runs"
     if not s.pending:
         return "not started: each loss from the same initial weights. Press Start."
-    return f"waiting for the trainer: {s.ahead} races ahead of yours" if s.ahead else "starting"
+    return live.waiting_note(s.ahead) if s.ahead else "starting"
 
 
 def draw(s: live.Live) -> None:

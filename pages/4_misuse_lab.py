@@ -50,7 +50,7 @@ def draw(s: live.Live) -> None:
     """One frame: progress, the numbers now, loss with its floor, accuracy, confidence, gradient ratio."""
     race = s.shown
     if race is None:
-        waiting = f"Waiting for the trainer: {s.ahead} races ahead of yours." if s.ahead else "Starting…"
+        waiting = live.waiting_note(s.ahead).capitalize() + "." if s.ahead else "Starting…"
         st.info(waiting if s.pending else "Press **Start** to train both runs.", icon=":material/play_arrow:")
         return
     c, history = race.config, race.table()

@@ -99,3 +99,28 @@ def test_invalid_settings_disable_start():
     at.multiselect(key="race.losses").set_value(["ce", "bce"]).run()
     assert any("cannot race" in w.value for w in at.warning)
     assert at.button(key="race.start").disabled
+
+
+def test_a_full_server_says_so_and_trains_the_race_when_its_turn_comes(monkeypatch, request):
+    """Beyond the trainer's slots a race waits, and the page says how many are ahead (never a silent stall)."""
+    from core import trainer as trainer_module
+    from ui import live
+
+    trainer_module.trainer()  # the app's own trainer, started when ui.live was imported, is in place: now swap it
+    small = trainer_module.Trainer(workers=1, process=False, slots=1)
+    request.addfinalizer(small.close)
+    monkeypatch.setattr(trainer_module, "_trainer", small)
+    monkeypatch.setattr(live, "LOOP_SECONDS", 0.5)  # each run draws briefly, as a fragment tick would
+    long = {"epochs": "3000", "samples": "1000", "hidden": "32,32"}
+    first, second = open_race(**long), open_race(**long, seed="5")
+    first.button(key="race.start").click().run()
+    second.button(key="race.start").click().run()
+    text = second.get("progress")[0].proto.text
+    assert text.startswith("Epoch 0 of 3000 · waiting for the trainer: 1 race ahead of yours"), text
+    first.button(key="race.stop").click().run()  # the first frees its slot
+    for _ in range(40):
+        second.run()
+        if race_of(second) is not None and race_of(second).epoch > 0:
+            break
+    assert race_of(second).epoch > 0 and "waiting" not in second.get("progress")[0].proto.text
+    second.button(key="race.stop").click().run()

@@ -34,7 +34,9 @@ def finish(ticket, timeout: float = 60.0):
 
 @pytest.fixture
 def trainer():
-    return Trainer(workers=1, process=False)
+    trainer = Trainer(workers=1, process=False)
+    yield trainer
+    trainer.close()  # its worker thread must not be inside torch when the interpreter exits
 
 
 def test_same_config_one_job_and_the_engines_records(trainer):
@@ -54,8 +56,9 @@ def test_distinct_seeds_are_distinct_jobs_with_their_own_records(trainer):
         assert list(finish(ticket).history) == engine_history(config)
 
 
-def test_jobs_beyond_the_slots_wait_and_say_how_many_are_ahead():
+def test_jobs_beyond_the_slots_wait_and_say_how_many_are_ahead(request):
     trainer = Trainer(workers=1, process=False, slots=1)
+    request.addfinalizer(trainer.close)
     long = replace(SMALL, epochs=3000, samples=400, hidden=(32, 32))
     first = trainer.ticket(long, "race", long.epochs)
     second = trainer.ticket(replace(long, seed=1), "race", long.epochs)
@@ -119,18 +122,20 @@ def test_step_on_a_paused_job_and_on_a_private_copy(trainer):
     assert finish(other).done
 
 
-def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer):
+def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer, request):
     with pytest.raises(ValueError, match="unknown views"):
         trainer.ticket(SMALL, "no-such-views", SMALL.epochs)
     worker = Worker(process=False)
+    request.addfinalizer(worker.close)
     with pytest.raises(JobFailed, match="ConfigError"):
         worker.call("advance", "bad", ({"epochs": "-1"}, "race", -1, 1, 0.05, True))
     progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True))
     assert progress.done and progress.records == engine_history(SMALL)
 
 
-def test_a_lost_worker_process_retrains_to_where_it_was():
+def test_a_lost_worker_process_retrains_to_where_it_was(request):
     trainer = Trainer(workers=1, process=True)
+    request.addfinalizer(trainer.close)
     config = replace(SMALL, epochs=400, samples=300, hidden=(16, 16))
     ticket = trainer.ticket(config, "misuse", config.epochs)
     deadline = time.monotonic() + 60

@@ -102,6 +102,11 @@ def _reset(page: str) -> None:
     s.ticket, s.shown, s.training = None, None, False  # the ticket's job leaves the worker once no one holds it
 
 
+def waiting_note(ahead: int) -> str:
+    """What a session waiting for the trainer is told."""
+    return f"waiting for the trainer: {ahead} race{'s' if ahead > 1 else ''} ahead of yours on this server"
+
+
 def _refresh(s: Live) -> None:
     """Take the newest snapshot the ticket may see; a finished race stops training."""
     latest = s.ticket.latest()
