@@ -277,7 +277,8 @@ class Trainer:
             if job is not None:
                 job.served, job.in_worker = now, True
                 views = now - job.viewed >= VIEW_SECONDS[job.kind]
-                args = (job.config.to_dict(), job.kind, job.epoch, job.demand(now), BUDGET, views)
+                target = job.demand(now) if job.epoch >= 0 else 0  # epoch 0 first: every race has a snapshot there
+                args = (job.config.to_dict(), job.kind, job.epoch, target, BUDGET, views)
         for gone in leaving:
             self._call(worker, "forget", gone)
         if job is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from core.config import RunConfig
-from core.engine import Race
+from core.engine import Race, warm_up
 from core.snapshots import KINDS, Views
 
 
@@ -49,6 +49,7 @@ def serve(requests, replies, threads: int | None) -> None:
     """Answer ("advance", key, args) and ("forget", key, None) until the app closes its end (or dies)."""
     if threads is not None:
         torch.set_num_threads(threads)
+    warm_up()  # torch imports its compiler stack on the first optimizer (~1.4 s): before the first Start, not on it
     races: dict[str, Race] = {}
     while True:
         try:

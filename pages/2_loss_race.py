@@ -6,7 +6,6 @@ import streamlit as st
 
 from core.export import pytorch_script
 from core.presets import PRESETS
-from core.summary import summarize, verdict
 from ui import cached, config_form, links, live, race_charts, shell
 
 PAGE = live.RACE_PAGE
@@ -58,7 +57,7 @@ def draw(s: live.Live) -> None:
         if config is None and s.ticket is None:
             st.info("Fix the settings in the sidebar, then press **Start**.", icon=":material/tune:")
             return
-        race = cached.preview((s.ticket.job.config if s.ticket else config).to_dict(), KIND)  # the same layout as a frame
+        race = cached.preview(s.ticket.job.config if s.ticket else config, KIND)  # the same layout as a frame
     c = race.config
     st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {progress_note(s)}")
     for (name, seed), status in zip(race.runs, race.status):
@@ -76,7 +75,8 @@ def draw(s: live.Live) -> None:
     if views.regions:
         when = "" if views.epoch == race.epoch else f" at epoch {views.epoch} (drawn less often than the curves)"
         st.caption(f"Decision regions{when} (colour = predicted class, stronger = more confident) with the training points")
-        st.image([image for _, image in views.regions], caption=[name for name, _ in views.regions], width=330)
+        pictures, names = [image for _, image in views.regions], [name for name, _ in views.regions]
+        st.image(pictures, caption=names, width=330, output_format="PNG")  # as encoded: "auto" would re-encode as JPEG
     if c.seeds > 1:
         st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
 
@@ -84,19 +84,15 @@ def draw(s: live.Live) -> None:
 frames = st.container()  # filled last, so a page run can keep drawing frames there without holding up the rest
 
 if shown is not None and not live.state(PAGE).pending and shown.epoch > 0:
-    history = shown.table()
-    summary = summarize(history)
+    result = race_charts.result(shown)  # made once for everyone who finished the same race
     st.subheader("Result")
-    st.markdown(verdict(summary, shown.epoch))
-    table = summary.astype({c: "string" for c in ["epochs to 90% of best", "epochs to 99% of best"]}).fillna("never")
+    st.markdown(result.verdict)
     percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(table, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
+    st.dataframe(result.table, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
     if shown.config.optimizer == "adam":
         st.caption("Adam divides each gradient by its running size, which hides much of MSE's small gradient: try SGD.")
     left, right = st.columns(2)
-    left.download_button(
-        "Download history (CSV)", history.to_csv(index=False), "loss_race_history.csv", "text/csv", icon=":material/download:"
-    )
+    left.download_button("Download history (CSV)", result.csv, "loss_race_history.csv", "text/csv", icon=":material/download:")
     right.caption("Same columns as `python -m core train`.")
     with st.expander("Show as PyTorch code"):
         st.code(pytorch_script(shown.config), language="python")

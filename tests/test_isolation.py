@@ -35,7 +35,6 @@ CACHED_CALLS = {  # every ui.cached function on a tiny input: a new one must be 
     "checkpoints": (TINY,),
     "misuse_sweep": ((2, 3), 0),
     "misuse_thresholds": (),
-    "preview": (TINY, "race"),
 }
 
 

@@ -146,3 +146,19 @@ def test_exported_script_with_rescaled_square_loss():
         race.history[-1]["loss"]
         != Race(RunConfig(samples=100, epochs=5, losses=("mse-logits",), dataset="blobs", classes=4)).history[0]["loss"]
     )
+
+
+def test_frames_leave_the_shared_specs_as_built():
+    """Live frames hand st.vega_lite_chart the cached spec dicts themselves: drawing must not change them."""
+    from tests.apptest import open_page
+    from ui.specs import _inherit
+
+    at = open_page("pages/2_loss_race.py", epochs="12", samples="100", hidden="8")
+    at.button(key="race.start").click().run()
+    losses = ("ce", "mse")
+    for live in (True, False):
+        style = race_charts.Style.of_race(1, live, 12)
+        for builder in (race_charts.loss_spec, race_charts.accuracy_spec, race_charts.gradient_spec):
+            assert builder.shared(losses, style) == _inherit(builder.__wrapped__(losses, style).to_dict())
+        fresh = _inherit(race_charts.p_true_spec.__wrapped__(losses, tooltips=not live).to_dict())
+        assert race_charts.p_true_spec.shared(losses, tooltips=not live) == fresh

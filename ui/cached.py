@@ -1,7 +1,7 @@
-"""Every st.cache_data wrapper, shared by the pages and the tour: pure tables keyed by config strings.
+"""Every cache the pages share: st.cache_data of pure tables keyed by config strings, and the live pages' previews.
 
-Only immutable results are cached (DataFrames built from a finished run), never a model or a Race: those
-belong to one session. Arguments are config.to_dict() strings, which st.cache_data can hash.
+Only immutable results are cached (DataFrames built from a finished run, snapshots), never a model or a Race:
+those belong to one session. st.cache_data arguments are config.to_dict() strings, which it can hash.
 """
 
 import pandas as pd
@@ -14,6 +14,7 @@ from core.experiments import calibration_report, class_sweep, noise_sweep, train
 from core.grads import sample_table
 from core.snapshots import Snapshot, epoch_zero
 from core.timeline import timeline
+from ui.memo import once
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -61,7 +62,7 @@ def misuse_thresholds() -> pd.DataFrame:
     return pd.DataFrame([{"dtype": name, **misuse.thresholds(name)} for name in misuse.DTYPES])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def preview(values: dict[str, str], kind: str) -> Snapshot:
-    """A config's epoch 0, as a live page draws it before Start (an immutable snapshot: records, tables, PNGs)."""
-    return epoch_zero(RunConfig.from_dict(values), kind)
+@once
+def preview(config: RunConfig, kind: str) -> Snapshot:
+    """A config's epoch 0, as a live page draws it before Start: the same object for everyone, not a copy."""
+    return epoch_zero(config, kind)

@@ -29,7 +29,6 @@ SEND_SECONDS = 0.03  # after the last frame: time for the server to send it befo
 STEP_WAIT = 2.0  # a Step click waits this long for its epoch; longer, and the frames show it arriving
 
 warm_up()  # once per server process: the previews build a Race here, and torch imports its compiler stack
-threading.Thread(target=trainer.trainer, daemon=True).start()  # the worker starts while the visitor reads
 
 
 @dataclass
@@ -169,13 +168,14 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
         session = get_script_run_ctx().session_id if get_script_run_ctx() else page
         until, drawn = time.monotonic() + LOOP_SECONDS, None
         while True:
-            live = s.pending
+            started, live = time.monotonic(), s.pending
             if live:
                 _refresh(s)
-            if s.shown is None or s.shown is not drawn or not live:
+            showing = s.shown if s.shown is not None else ("waiting", s.ahead)  # what this frame would say
+            if showing is not drawn and showing != drawn or not live:
                 with frame.container():  # replaces the previous frame in place
                     draw(s)
-                drawn = s.shown
+                drawn = showing
             else:
                 beat.empty()  # nothing new: an st call still lets a click interrupt this run
             if not live:
@@ -185,6 +185,7 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
                 st.rerun()  # whole page: stops the timer and adds what follows a finished race
             if time.monotonic() > until:
                 break
-            time.sleep(PACER.interval(session))  # the GIL is free meanwhile: other sessions draw, the scheduler runs
+            # Frames start every interval, however long drawing took; the GIL is free meanwhile for other sessions.
+            time.sleep(max(0.0, started + PACER.interval(session) - time.monotonic()))
 
     frames()

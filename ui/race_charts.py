@@ -4,16 +4,17 @@ A live frame is redrawn several times a second, and the browser's Vega does its 
 live frames ship at most LIVE_POINTS epochs per line and no tooltips; the finished race shows every epoch.
 """
 
-import functools
 import math
 from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from core.losses import color
 from core.snapshots import Snapshot
-from core.summary import per_epoch
+from core.summary import per_epoch, summarize, verdict
+from ui.memo import once
 from ui.specs import frozen
 
 HEIGHT = 230
@@ -118,18 +119,18 @@ def accuracy_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.Layer
     return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
 
 
-def specs(losses: tuple[str, ...], style: Style) -> list[dict]:
-    """Loss, accuracy, gradient and p(true class) specs."""
-    return [
-        loss_spec(losses, style), accuracy_spec(losses, style), gradient_spec(losses, style),
-        p_true_spec(losses, tooltips=not style.live),
-    ]  # fmt: skip
+def specs(losses: tuple[str, ...], style: Style, shared: bool = False) -> list[dict]:
+    """Loss, accuracy, gradient and p(true class) specs (`shared`: the cached dicts themselves, not copies)."""
+    builders = [loss_spec, accuracy_spec, gradient_spec]
+    if shared:
+        return [b.shared(losses, style) for b in builders] + [p_true_spec.shared(losses, tooltips=not style.live)]
+    return [b(losses, style) for b in builders] + [p_true_spec(losses, tooltips=not style.live)]
 
 
 def prepare(losses: tuple[str, ...], seeds: int, epochs: int) -> None:
     """Build every spec a race of these losses draws (Altair takes ~0.2 s) before Start, so no frame waits for it."""
     for live in (True, False):
-        specs(losses, Style.of_race(seeds, live, epochs))
+        specs(losses, Style.of_race(seeds, live, epochs), shared=True)
 
 
 def frame_charts(epochs: pd.DataFrame, p_true: pd.DataFrame, losses: tuple[str, ...], style: Style):
@@ -142,15 +143,35 @@ def _frame_data(epochs: pd.DataFrame, p_true: pd.DataFrame, live: bool) -> list[
     return [loss_data(epochs), accuracy_data(epochs), gradient_data(epochs), p_true]
 
 
-@functools.lru_cache(maxsize=128)
-def _snapshot_data(snapshot: Snapshot, live: bool) -> list[pd.DataFrame]:
-    """Chart data of a snapshot, made once: every session watching the same race draws the same snapshots."""
-    return _frame_data(per_epoch(snapshot.table()), snapshot.views.p_true, live)
+@once
+def _snapshot_data(snapshot: Snapshot, live: bool) -> list[pa.Table]:
+    """Chart data of a snapshot, made once as Arrow tables: everyone watching the same race draws the same snapshots,
+    and Streamlit ships an Arrow table without converting it again for each of them."""
+    frames = _frame_data(per_epoch(snapshot.table()), snapshot.views.p_true, live)
+    return [pa.Table.from_pandas(frame, preserve_index=False) for frame in frames]
+
+
+class Result(NamedTuple):
+    """What the race page shows under a finished or stopped race."""
+
+    verdict: str
+    table: pd.DataFrame  # core.summary.summarize, epochs shown as text ("never" where a loss never got there)
+    csv: str  # the history as `python -m core train` writes it
+
+
+@once
+def result(snapshot: Snapshot) -> Result:
+    """The Result section of a snapshot, made once for everyone who stopped or finished there."""
+    history = snapshot.table()
+    summary = summarize(history)
+    epochs = ["epochs to 90% of best", "epochs to 99% of best"]
+    table = summary.astype({c: "string" for c in epochs}).fillna("never")
+    return Result(verdict(summary, snapshot.epoch), table, history.to_csv(index=False))
 
 
 def snapshot_charts(snapshot: Snapshot, style: Style):
-    """frame_charts of a snapshot (its data shared, read-only; each caller gets its own copy of the specs)."""
-    return list(zip(_snapshot_data(snapshot, style.live), specs(snapshot.config.losses, style), strict=True))
+    """frame_charts of a snapshot, everything shared and read-only: st.vega_lite_chart only reads them."""
+    return list(zip(_snapshot_data(snapshot, style.live), specs(snapshot.config.losses, style, shared=True), strict=True))
 
 
 @frozen

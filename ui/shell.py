@@ -1,15 +1,19 @@
 """The setup every page calls first: page config, torch threads, the sidebar navigation, and the page's link."""
 
 import re
+import threading
 from typing import NamedTuple
 
 import streamlit as st
 import torch
 
+from core import trainer
 from core.config import TORCH_THREADS
 from ui import links
 
 torch.set_num_threads(TORCH_THREADS)  # once per process, see core/config.py
+# The trainer's worker process takes ~2 s to import torch: start it on the first visit to any page, not on Start.
+threading.Thread(target=trainer.trainer, daemon=True, name="loss-lab-trainer-start").start()
 
 MARKDOWN_SPECIALS = re.compile(r"[\\`*\[\]<~$&]|:(?=\S)|(?<!\w)_|_(?!\w)")  # inline Markdown, LaTeX, :color[…]
 

@@ -23,6 +23,12 @@ def _inherit(spec):
 
 
 def frozen(build):
-    """Cache a spec builder's dict (arguments must be hashable); hand out copies so no caller alters the cached one."""
+    """Cache a spec builder's dict (arguments must be hashable); hand out copies so no caller alters the cached one.
+
+    `.shared(...)` hands out the cached dict itself, for a live frame's st.vega_lite_chart: it copies the top
+    level before changing it and leaves the rest alone unless a legend title is None (tests/test_race_views.py).
+    """
     cached = functools.lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict()))
-    return functools.wraps(build)(lambda *args, **kwargs: copy.deepcopy(cached(*args, **kwargs)))
+    copied = functools.wraps(build)(lambda *args, **kwargs: copy.deepcopy(cached(*args, **kwargs)))
+    copied.shared = cached
+    return copied
