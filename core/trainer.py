@@ -133,7 +133,14 @@ class Worker:
         self.process, self.jobs = process, 0
         self._start()
 
+    def await_ready(self) -> None:
+        """Block until the loop has set itself up (a new process takes a few seconds); only its scheduler reads."""
+        if not self.ready:
+            status, _ = self.replies.recv()
+            self.ready = status == "ready"
+
     def _start(self) -> None:
+        self.ready = False
         if self.process:  # a fresh interpreter (not multiprocessing's spawn, which re-imports the app's main module)
             theirs_in, ours_out = os.pipe()
             ours_in, theirs_out = os.pipe()
@@ -154,6 +161,7 @@ class Worker:
     def call(self, command: str, key: str, args: tuple | None = None):
         """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
         try:
+            self.await_ready()
             self.requests.send((command, key, args))
             status, reply = self.replies.recv()
         except (EOFError, OSError) as err:
@@ -175,7 +183,9 @@ class Trainer:
         self.jobs: dict[str, Job] = {}
         self.finished: OrderedDict[str, Job] = OrderedDict()
         self.workers = [Worker(process) for _ in range(workers)]
-        for worker in self.workers:
+        # While the worker processes start (a few seconds after the server's first visitor), a thread trains.
+        self.starting = Worker(process=False) if process else None
+        for worker in self.workers + [self.starting] * bool(self.starting):
             threading.Thread(target=self._serve, args=(worker,), daemon=True, name="loss-lab-scheduler").start()
 
     def ticket(self, config: RunConfig, kind: str, want: int, pace: float = 0.0, private: bool = False) -> Ticket:
@@ -189,7 +199,7 @@ class Trainer:
                 job = self.jobs[key] = self.finished.pop(key)
                 job.worker.jobs += 1
             if job is None:
-                worker = min(self.workers, key=lambda w: w.jobs)
+                worker = min([w for w in self.workers if w.ready] or [self.starting or self.workers[0]], key=lambda w: w.jobs)
                 worker.jobs += 1
                 job = self.jobs[key] = Job(key, config, kind, worker)
             ticket = Ticket(self, job, want, pace)
@@ -213,7 +223,7 @@ class Trainer:
         with self.cv:
             self.closed = True
             self.cv.notify_all()
-        for worker in self.workers:
+        for worker in self.workers + [self.starting] * bool(self.starting):
             worker.close()
 
     def ahead(self, job: Job) -> int:
@@ -253,6 +263,10 @@ class Trainer:
 
     def _serve(self, worker: Worker) -> None:
         """Forever: give the next job in the worker's first SLOTS a turn, least recently served first."""
+        try:
+            worker.await_ready()
+        except (EOFError, OSError):  # closed, or it died while starting: its first call restarts it
+            pass
         while not self.closed:
             try:
                 self._next_turn(worker)

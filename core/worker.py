@@ -47,9 +47,10 @@ def start(config: dict[str, str], have: int) -> tuple[Race, list[dict]]:
 
 def serve(requests, replies, threads: int | None) -> None:
     """Answer ("advance", key, args) and ("forget", key, None) until the app closes its end (or dies)."""
-    if threads is not None:
+    if threads is not None:  # its own process: set it up, then say so (until then the app trains in a thread)
         torch.set_num_threads(threads)
-    warm_up()  # torch imports its compiler stack on the first optimizer (~1.4 s): before the first Start, not on it
+        warm_up()  # torch imports its compiler stack on the first optimizer (~1.4 s): before the first Start
+    replies.send(("ready", None))
     races: dict[str, Race] = {}
     while True:
         try:

@@ -122,6 +122,13 @@ def test_step_on_a_paused_job_and_on_a_private_copy(trainer):
     assert finish(other).done
 
 
+def test_a_thread_trains_while_the_worker_process_starts(request):
+    trainer = Trainer(workers=1, process=True)
+    request.addfinalizer(trainer.close)
+    ticket = trainer.ticket(SMALL, "race", SMALL.epochs)  # the process is still importing torch
+    assert ticket.job.worker is trainer.starting and list(finish(ticket).history) == engine_history(SMALL)
+
+
 def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer, request):
     with pytest.raises(ValueError, match="unknown views"):
         trainer.ticket(SMALL, "no-such-views", SMALL.epochs)
@@ -136,6 +143,9 @@ def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer, request):
 def test_a_lost_worker_process_retrains_to_where_it_was(request):
     trainer = Trainer(workers=1, process=True)
     request.addfinalizer(trainer.close)
+    deadline = time.monotonic() + 60
+    while not trainer.workers[0].ready and time.monotonic() < deadline:  # until then a thread stands in
+        time.sleep(0.1)
     config = replace(SMALL, epochs=400, samples=300, hidden=(16, 16))
     ticket = trainer.ticket(config, "misuse", config.epochs)
     deadline = time.monotonic() + 60
@@ -143,4 +153,5 @@ def test_a_lost_worker_process_retrains_to_where_it_was(request):
         time.sleep(0.05)
     trainer.workers[0].child.kill()  # as if the OOM killer took it
     snap = finish(ticket, 120)
+    assert ticket.job.worker is trainer.workers[0] and ticket.job.losses == 1  # it was the process that died
     assert snap.done and ticket.error is None and list(snap.history) == engine_history(config)
