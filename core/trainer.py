@@ -245,7 +245,14 @@ class Trainer:
     def _tidy(self, worker: Worker, now: float) -> list[Job]:
         """Jobs to drop from the worker: nobody holds a ticket, nobody looked for IDLE seconds, or finished."""
         leaving = []
+        ready = [w for w in self.workers if w.ready]
         for key, job in list(self.jobs.items()):
+            if job.worker is worker and worker is self.starting and ready:  # a process is up: move there
+                if job.in_worker:
+                    leaving.append(job)
+                job.worker, job.in_worker = min(ready, key=lambda w: w.jobs), False  # retrained there to where it is
+                worker.jobs, job.worker.jobs = worker.jobs - 1, job.worker.jobs + 1
+                continue
             if job.worker is not worker:
                 continue
             unwatched = not job.tickets or all(now - t.seen > IDLE for t in list(job.tickets.values()))
