@@ -8,6 +8,7 @@ as bench_browser does in Chromium. Prints a table row and PASS/MISS against issu
 
 import argparse
 import asyncio
+import concurrent.futures
 import math
 import os
 import resource
@@ -340,6 +341,12 @@ def report(args, result: dict, seeds: list[int], measured: bool) -> None:
           f"client CPU {sum(resource.getrusage(resource.RUSAGE_SELF)[:2]):.1f} s)")  # fmt: skip
 
 
+def run_apart(coroutine):
+    """asyncio.run in a thread of its own: the caller's thread may already run a loop (Playwright's, under pytest)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=30, help="concurrent sessions (default 30)")
@@ -359,10 +366,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.sessions} sessions open /{PAGE}?{queries[-1]}")  # fmt: skip
     t = time.perf_counter()
     if args.url:  # VmHWM is each process's peak so far, which may predate this run
-        result = asyncio.run(race(args.url.rstrip("/"), queries, args.epochs, args.timeout, args.server_pid))
+        result = run_apart(race(args.url.rstrip("/"), queries, args.epochs, args.timeout, args.server_pid))
     else:
         with streamlit_server() as url:
-            result = asyncio.run(race(url, queries, args.epochs, args.timeout, [server_pid(url)]))
+            result = run_apart(race(url, queries, args.epochs, args.timeout, [server_pid(url)]))
         for s in result["sessions"]:  # a free port can be taken by another server before ours binds it
             if s.script and s.script != str(ROOT / "app.py"):
                 s.errors.append(f"answered by a server running {s.script}, not this checkout's")
