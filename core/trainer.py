@@ -235,7 +235,9 @@ class Trainer:
         """The worker's unfinished jobs that a live ticket wants more of, in the order they were first asked for."""
         queued = []
         for job in self.jobs.values():
-            if job.worker is worker and not job.finished and job.wanted(now) > job.epoch:
+            if job.worker is not worker:
+                continue  # another worker's scheduler keeps that queue
+            if not job.finished and job.wanted(now) > job.epoch:
                 job.asked = job.asked if job.asked is not None else now
                 queued.append(job)
             else:
