@@ -12,20 +12,16 @@ import itertools
 import logging
 import math
 import os
-import subprocess
-import sys
 import threading
 import time
 import weakref
 from bisect import bisect_right
 from collections import OrderedDict
-from multiprocessing.connection import Connection, Pipe
-from pathlib import Path
 from urllib.parse import urlencode
 
 from core.config import RunConfig
 from core.snapshots import Snapshot
-from core.worker import Progress, serve
+from core.worker import Progress, Worker
 
 SLOTS = 4  # jobs a worker trains at once: four Default races at full pace fill one core
 BUDGET = 0.05  # seconds of training per turn: short, so the slots take turns several times a second
@@ -33,18 +29,13 @@ VIEW_SECONDS = {"race": 0.25, "misuse": 0.0}  # fresh views at most this often: 
 HEARTBEAT = 10.0  # seconds a ticket keeps asking after its session last looked
 IDLE = 60.0  # a job nobody has looked at for this long leaves the worker (retrained if asked again)
 KEEP_FINISHED = 32  # finished jobs kept to serve a repeated Start, or another session, at once
-ROOT = Path(__file__).resolve().parents[1]  # where `python -m core.worker` is found
 _ids = itertools.count(1)
-
-
-class JobFailed(RuntimeError):
-    """The worker could not train this job; the message says why."""
 
 
 class Job:
     """One race being trained: its records and snapshots so far, and the tickets watching it."""
 
-    def __init__(self, key: str, config: RunConfig, kind: str, worker: "Worker"):
+    def __init__(self, key: str, config: RunConfig, kind: str, worker: Worker):
         self.key, self.config, self.kind, self.worker = key, config, kind, worker
         self.records: list[dict] = []
         self.snapshots: list[Snapshot] = []  # one per answer from the worker, in epoch order: a late viewer replays them
@@ -124,54 +115,6 @@ class Ticket:
     @property
     def error(self) -> str | None:
         return self.job.error
-
-
-class Worker:
-    """A core.worker loop in its own process (or a thread, for `process=False`), restarted if it dies."""
-
-    def __init__(self, process: bool = True):
-        self.process, self.jobs = process, 0
-        self._start()
-
-    def await_ready(self) -> None:
-        """Block until the loop has set itself up (a new process takes a few seconds); only its scheduler reads."""
-        if not self.ready:
-            status, _ = self.replies.recv()
-            self.ready = status == "ready"
-
-    def _start(self) -> None:
-        self.ready = False
-        if self.process:  # a fresh interpreter (not multiprocessing's spawn, which re-imports the app's main module)
-            theirs_in, ours_out = os.pipe()
-            ours_in, theirs_out = os.pipe()
-            command = [sys.executable, "-m", "core.worker", str(theirs_in), str(theirs_out)]
-            self.child = subprocess.Popen(command, pass_fds=(theirs_in, theirs_out), cwd=ROOT)
-            os.close(theirs_in), os.close(theirs_out)
-            self.requests, self.replies = Connection(ours_out, readable=False), Connection(ours_in, writable=False)
-        else:
-            self.requests, theirs_in = Pipe()
-            theirs_out, self.replies = Pipe()
-            threading.Thread(target=serve, args=(theirs_in, theirs_out, None), daemon=True).start()
-
-    def close(self) -> None:
-        self.requests.close()
-        if self.process:
-            self.child.wait(10)
-
-    def call(self, command: str, key: str, args: tuple | None = None):
-        """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
-        try:
-            self.await_ready()
-            self.requests.send((command, key, args))
-            status, reply = self.replies.recv()
-        except (EOFError, OSError) as err:
-            if self.process:
-                self.child.kill()
-            self._start()
-            raise ConnectionError("the training worker stopped") from err
-        if status == "error":
-            raise JobFailed(reply)
-        return reply
 
 
 class Trainer:

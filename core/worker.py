@@ -1,18 +1,26 @@
-"""The trainer's worker: a loop that owns every Race it trains and answers with plain records and views.
+"""The trainer's worker: a loop that owns every Race it trains and answers with plain records and views, and
+`Worker`, the app's handle on it.
 
 It runs in its own process (core.trainer starts it), so training uses a second core and never holds the
 app's GIL; the Races live in this loop's local table, never in a module global, and never leave it.
 """
 
+import os
+import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe
+from pathlib import Path
 
 import torch
 
-from core.config import RunConfig
+from core.config import TORCH_THREADS, RunConfig
 from core.engine import Race, warm_up
 from core.snapshots import KINDS, Views
+
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m core.worker` is found
 
 
 @dataclass(frozen=True)
@@ -74,10 +82,59 @@ def serve(requests, replies, threads: int | None) -> None:
             replies.send(("error", f"{type(err).__name__}: {err}"))
 
 
-if __name__ == "__main__":  # python -m core.worker IN OUT: pipe file descriptors from core.trainer
-    from multiprocessing.connection import Connection
+class JobFailed(RuntimeError):
+    """The worker could not train this job; the message says why."""
 
+
+class Worker:
+    """A core.worker loop in its own process (or a thread, for `process=False`), restarted if it dies."""
+
+    def __init__(self, process: bool = True):
+        self.process, self.jobs = process, 0
+        self._start()
+
+    def await_ready(self) -> None:
+        """Block until the loop has set itself up (a new process takes a few seconds); only its scheduler reads."""
+        if not self.ready:
+            status, _ = self.replies.recv()
+            self.ready = status == "ready"
+
+    def _start(self) -> None:
+        self.ready = False
+        if self.process:  # a fresh interpreter (not multiprocessing's spawn, which re-imports the app's main module)
+            theirs_in, ours_out = os.pipe()
+            ours_in, theirs_out = os.pipe()
+            command = [sys.executable, "-m", "core.worker", str(theirs_in), str(theirs_out)]
+            self.child = subprocess.Popen(command, pass_fds=(theirs_in, theirs_out), cwd=ROOT)
+            os.close(theirs_in), os.close(theirs_out)
+            self.requests, self.replies = Connection(ours_out, readable=False), Connection(ours_in, writable=False)
+        else:
+            self.requests, theirs_in = Pipe()
+            theirs_out, self.replies = Pipe()
+            threading.Thread(target=serve, args=(theirs_in, theirs_out, None), daemon=True).start()
+
+    def close(self) -> None:
+        self.requests.close()
+        if self.process:
+            self.child.wait(10)
+
+    def call(self, command: str, key: str, args: tuple | None = None):
+        """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
+        try:
+            self.await_ready()
+            self.requests.send((command, key, args))
+            status, reply = self.replies.recv()
+        except (EOFError, OSError) as err:
+            if self.process:
+                self.child.kill()
+            self._start()
+            raise ConnectionError("the training worker stopped") from err
+        if status == "error":
+            raise JobFailed(reply)
+        return reply
+
+
+if __name__ == "__main__":  # python -m core.worker IN OUT: pipe file descriptors from core.trainer
     from core import worker  # the module by its name, so what it sends unpickles as core.worker.Progress
-    from core.config import TORCH_THREADS
 
     worker.serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False), TORCH_THREADS)

@@ -10,7 +10,8 @@ import pytest
 from core import trainer as trainer_module
 from core.config import RunConfig
 from core.engine import Race
-from core.trainer import JobFailed, Trainer, Worker
+from core.trainer import Trainer
+from core.worker import JobFailed, Worker
 
 SMALL = RunConfig(samples=80, hidden=(6,), epochs=25, optimizer="sgd", lr=0.5)
 
