@@ -105,7 +105,8 @@ def report(args, result: dict, seeds: list[int], measured: bool) -> None:
     first = [s.first - s.clicked if s.first else math.inf for s in sessions]
     fps = [s.frames / ((s.done or result["end"]) - s.clicked) if s.clicked else 0.0 for s in sessions]
     errors, finished = sum(len(s.errors) for s in sessions), sum(s.done is not None for s in sessions)
-    expected = {seed: expected_accuracy(args.epochs, seed) for s, seed in zip(sessions, seeds) if s.result}  # after the run
+    wanted = {seed for s, seed in zip(sessions, seeds) if s.result}  # once per seed, not per session: each is a Race
+    expected = {seed: expected_accuracy(args.epochs, seed) for seed in wanted}
     matched = sum(bool(s.result) and final_accuracy(s.result) == expected[seed] for s, seed in zip(sessions, seeds))
     cpu, rss = (f"{result['cpu']:.1f} s", f"{result['rss'] / 1e6:.0f} MB") if measured else ("n/a", "n/a")
     print("| N sessions | seeds | finished | Start → final frame median / max | first frame median / max "

@@ -50,6 +50,7 @@ class Session:
         self.widgets, self.seen, self.timers, self.fetches = {}, set(), {}, set()
         self.page_hash, self.start_id, self.progress, self.script, self.cookie = "", None, None, "", ""
         self.clicked = self.first = self.done = self.result = None
+        self.settled = False
         self.frames, self.errors, self.media = 0, [], [0, 0]  # media: fetched, missing
         self.loaded, self.finished, self.slots = asyncio.Event(), asyncio.Event(), asyncio.Semaphore(MEDIA_CONNECTIONS)
 
@@ -155,6 +156,8 @@ class Session:
             self.frames, now = self.frames + 1, time.perf_counter()
             self.first = self.first or now
             self.done = now if text.startswith(self.final) else None
+            if self.done and self.settled:  # the fragment's final frame may come after the page run that drew the Result
+                self.finished.set()
 
     def on_auto_rerun(self, fragment_id: str, interval: float) -> None:
         """handleAutoRerun: one setInterval per fragment; the same interval again leaves the countdown alone."""
@@ -191,8 +194,9 @@ class Session:
                     del self.cache[key]
         if status == FINISHED.FINISHED_SUCCESSFULLY and not fragment_ids:
             self.widgets = {k: v for k, v in self.widgets.items() if k in self.seen}
-            if self.done:
-                self.finished.set()  # the page run after the final frame, which draws the Result
+            self.settled = self.result is not None  # a page run that drew the Result, the race's last
+            if self.done and self.settled:
+                self.finished.set()
             elif self.start_id:
                 self.loaded.set()
 

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
@@ -10,6 +11,7 @@ from core.engine import RECORD_COLUMNS, Race
 from core.presets import PRESETS
 from core.snapshots import Snapshot
 from tests.apptest import open_page, train_to_end
+from ui import live
 
 SMALL = {"epochs": "12", "samples": "100", "hidden": "8"}
 
@@ -124,3 +126,14 @@ def test_a_full_server_says_so_and_trains_the_race_when_its_turn_comes(monkeypat
             break
     assert race_of(second).epoch > 0 and "waiting" not in second.get("progress")[0].proto.text
     second.button(key="race.stop").click().run()
+
+
+def test_a_finished_race_is_drawn_without_a_fragment(monkeypatch):
+    """Only a live race has a fragment with a timer: a tick arriving after the last page run must find none to run."""
+    timers, fragment = [], st.fragment
+    monkeypatch.setattr(st, "fragment", lambda *a, **k: timers.append(k.get("run_every")) or fragment(*a, **k))
+    at = train_to_end(open_race(**SMALL), "race")
+    assert timers and set(timers) == {live.TICK_SECONDS}  # while it trained
+    timers.clear()
+    at.run()
+    assert timers == [] and "Result" in [s.value for s in at.subheader]

@@ -162,7 +162,6 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
     holds up nothing, and the first frames after Start don't wait for the fragment's tick.
     """
 
-    @st.fragment(run_every=TICK_SECONDS if state(page).pending else None)
     def frames():  # the page's run and each tick loop alike: whichever runs, the frames keep coming
         s, frame, beat = state(page), st.empty(), st.empty()
         session = get_script_run_ctx().session_id if get_script_run_ctx() else page
@@ -188,4 +187,10 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
             # Frames start every interval, however long drawing took; the GIL is free meanwhile for other sessions.
             time.sleep(max(0.0, started + PACER.interval(session) - time.monotonic()))
 
-    frames()
+    # Only a live race is a fragment with a timer. Once nothing is live the page draws it plainly, so a tick still in
+    # flight finds no fragment and is dropped: otherwise, arriving just after the last page run, it starts a new script
+    # runner and Streamlit 1.67 drops the old runner's unsent end of that run (the Result table, its script_finished).
+    if state(page).pending:
+        st.fragment(run_every=TICK_SECONDS)(frames)()
+    else:
+        frames()
