@@ -54,15 +54,15 @@ def start(config: dict[str, str], have: int) -> tuple[Race, list[dict]]:
 
 
 def serve(requests, replies, threads: int | None) -> None:
-    """Answer ("advance", key, args) and ("forget", key, None) until the app closes its end (or dies)."""
+    """Answer (n, "advance", key, args) and (n, "forget", key, None) with (n, status, reply) until the app closes its end."""
     if threads is not None:  # its own process: set it up, then say so (until then the app trains in a thread)
         torch.set_num_threads(threads)
         warm_up()  # torch imports its compiler stack on the first optimizer (~1.4 s): before the first Start
-    replies.send(("ready", None))
+    replies.send((0, "ready", None))
     races: dict[str, Race] = {}
     while True:
         try:
-            command, key, args = requests.recv()
+            n, command, key, args = requests.recv()
         except (EOFError, OSError):
             return
         try:
@@ -76,10 +76,10 @@ def serve(requests, replies, threads: int | None) -> None:
                     races[key], first = start(config, have)
                 progress = advance(races[key], kind, target, budget, want_views)
                 reply = Progress(progress.epoch, progress.status, first + progress.records, progress.views, progress.done)
-            replies.send(("ok", reply))
+            replies.send((n, "ok", reply))
         except Exception as err:  # a bug or a bad config stops that job with its reason; the worker goes on
             races.pop(key, None)
-            replies.send(("error", f"{type(err).__name__}: {err}"))
+            replies.send((n, "error", f"{type(err).__name__}: {err}"))
 
 
 class JobFailed(RuntimeError):
@@ -91,12 +91,13 @@ class Worker:
 
     def __init__(self, process: bool = True):
         self.process, self.jobs = process, 0
+        self._lock, self._sent = threading.Lock(), 0  # one request in flight; answers carry their request's number
         self._start()
 
     def await_ready(self) -> None:
         """Block until the loop has set itself up (a new process takes a few seconds); only its scheduler reads."""
         if not self.ready:
-            status, _ = self.replies.recv()
+            _, status, _ = self.replies.recv()
             self.ready = status == "ready"
 
     def _start(self) -> None:
@@ -116,19 +117,27 @@ class Worker:
     def close(self) -> None:
         self.requests.close()
         if self.process:
-            self.child.wait(10)
+            try:
+                self.child.wait(10)
+            except subprocess.TimeoutExpired:  # still importing torch: it reads the closed pipe only once set up
+                self.child.kill()
+                self.child.wait()
 
     def call(self, command: str, key: str, args: tuple | None = None):
         """Send one request and wait for its answer; a dead worker is restarted and raises ConnectionError."""
-        try:
-            self.await_ready()
-            self.requests.send((command, key, args))
-            status, reply = self.replies.recv()
-        except (EOFError, OSError) as err:
-            if self.process:
-                self.child.kill()
-            self._start()
-            raise ConnectionError("the training worker stopped") from err
+        with self._lock:
+            self._sent += 1
+            try:
+                self.await_ready()
+                self.requests.send((self._sent, command, key, args))
+                answered, status, reply = self.replies.recv()
+                while answered != self._sent:  # an answer to an earlier request is never taken for this one's
+                    answered, status, reply = self.replies.recv()
+            except (EOFError, OSError) as err:
+                if self.process:
+                    self.child.kill()
+                self._start()
+                raise ConnectionError("the training worker stopped") from err
         if status == "error":
             raise JobFailed(reply)
         return reply

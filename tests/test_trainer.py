@@ -30,7 +30,12 @@ def finish(ticket, timeout: float = 60.0):
         if snap is not None and (snap.done or snap.epoch >= ticket.want) or ticket.error:
             return snap
         ticket.wait(snap.epoch if snap else -1, 0.2)
-    raise AssertionError(f"ticket stuck at {snap.epoch if snap else None} of {ticket.want}")
+    job, now = ticket.job, time.monotonic()
+    raise AssertionError(  # what the scheduler saw: an answer taken for another request's once left a job here
+        f"ticket stuck at {snap.epoch if snap else None} of {ticket.want}; the job is at epoch {job.epoch} "
+        f"(finished {job.finished}, error {job.error}), wanted {job.wanted(now)}, in the worker {job.in_worker}, "
+        f"served {now - job.served:.1f} s ago"
+    )
 
 
 @pytest.fixture
@@ -156,3 +161,12 @@ def test_a_lost_worker_process_retrains_to_where_it_was(request):
     snap = finish(ticket, 120)
     assert ticket.job.worker is trainer.workers[0] and ticket.job.losses == 1  # it was the process that died
     assert snap.done and ticket.error is None and list(snap.history) == engine_history(config)
+
+
+def test_an_answer_is_never_taken_for_another_request(request):
+    worker = Worker(process=False)
+    request.addfinalizer(worker.close)
+    worker.await_ready()
+    worker.requests.send((99, "forget", "other", None))  # its answer sits in the pipe, read by nobody
+    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True))
+    assert progress.done and progress.records == engine_history(SMALL)
