@@ -1,8 +1,9 @@
 """Per-sample gradients: which samples each loss pushes, and how hard, scrubbed through training."""
 
 import streamlit as st
+import torch
 
-from core import timeline
+from core import losses, timeline
 from core.config import RunConfig
 from ui import cached, config_form, grad_charts, links, live, shell
 
@@ -15,14 +16,19 @@ GROUPS = {
 }
 LINK = links.Link(PAGE, tuple(field for fields in GROUPS.values() for field in fields), timeline.DEFAULT)
 FROM_RACE, FROM_SIDEBAR = "Runs from the Loss race page", "Sidebar settings"
+SPLIT = torch.tensor([[1e-12, 0.7, 0.3]], dtype=torch.float64).log()  # logits: the true class 0 gets no probability
 PLAY_SECONDS = 0.7
 
 shell.setup("Per-sample gradients", LINK)
 st.title("Per-sample gradients: who gets pushed, and how hard")
+split_norm = {name: losses.get(name).dlogits(SPLIT, torch.tensor([0])).norm().item() for name in ("ce", "mse")}
 st.markdown(
     "One point per training sample. Cross-entropy's gradient with respect to the logits is **p − y**, so a "
-    "*confidently wrong* sample (small p for its true class) gets the largest push. MSE's gradient carries an extra "
-    "factor **p(1 − p)** that vanishes right there. Scrub through training and watch who gets fixed."
+    "*confidently wrong* sample (small p for its true class) gets the largest push. MSE's gradient carries the "
+    "softmax's slope, **p(1 − p)** for one output: it vanishes when the true class gets no probability and one wrong "
+    "class takes the rest. When the wrong mass is split unevenly it only shrinks: at p = (0, 0.7, 0.3), ‖∂ℓ/∂z‖ is "
+    f"{split_norm['mse']:.3f} for MSE against {split_norm['ce']:.2f} for cross-entropy. Scrub through training and "
+    "watch who gets fixed."
 )
 with st.sidebar:
     st.markdown("#### Settings")

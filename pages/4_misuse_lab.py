@@ -88,9 +88,9 @@ for column, panel in zip(st.columns(3), charts.SWEEP_PANELS):
 right_class = cached.misuse_sweep((3,), 0).iloc[0]
 st.caption(
     f"Gradients from `core.losses` (`ce` and `softmax-ce` dlogits) in float64. The true class is **class {misuse.TRUE_CLASS}**, "
-    "a wrong one: the model is confidently wrong, where a gradient matters. (REFERENCE.md §1 says “y = class 0”, but its "
-    f"numbers are for y = class {misuse.TRUE_CLASS}; with y = class 0 the model is right and both are small: at C = 3, "
-    f"ce {right_class.grad_ce:.3g} vs softmax-ce {right_class.grad_doubled:.3g}.)"
+    "a wrong one: the model is confidently wrong, where a gradient matters. (Were the true class class 0, which the logits "
+    f"favour, the model would be right and both gradients small: at C = 3, ce {right_class.grad_ce:.3g} vs softmax-ce "
+    f"{right_class.grad_doubled:.3g}.)"
 )
 named = {"floor": "floor", "max_prob": "largest probability", "grad_ce": "ce max|∂ℓ/∂z|", "grad_doubled": "softmax-ce max|∂ℓ/∂z|"}
 rows = (

@@ -5,9 +5,10 @@ import json
 import numpy as np
 import pyarrow as pa
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
-from core import timeline
+from core import losses, timeline
 from core.cli import run as cli_run
 from core.config import RunConfig
 from core.engine import Race
@@ -187,3 +188,14 @@ def layer_lists(spec):
     elif isinstance(spec, list):
         for value in spec:
             yield from layer_lists(value)
+
+
+def test_the_intro_states_mse_gradients_at_a_split_wrong_mass_as_autograd_has_them():
+    def norm(name, p):  # autograd through the registry's loss, not its closed form
+        z = torch.tensor([p], dtype=torch.float64).log().requires_grad_()
+        losses.get(name).loss(z, torch.tensor([0])).sum().backward()
+        return z.grad.norm().item()
+
+    text = open_page("pages/3_per_sample_gradients.py").markdown[0].value
+    assert f"{norm('mse', [1e-12, 0.7, 0.3]):.3f} for MSE against {norm('ce', [1e-12, 0.7, 0.3]):.2f}" in text
+    assert norm("mse", [1e-12, 0.7, 0.3]) > 0.05 and norm("mse", [1e-12, 1 - 1e-12, 1e-12]) < 1e-9  # shrinks; vanishes

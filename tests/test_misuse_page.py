@@ -52,6 +52,13 @@ def test_sweep_table_shows_the_torch_values():
     assert table["floor"].tolist()[:2] == ["0.313262", "0.551445"] and table["largest probability"].tolist()[0] == "0.731059"
 
 
+def test_the_sweep_caption_cites_what_the_page_shows_not_a_file_visitors_lack():
+    caption = next(c.value for c in open_lab().caption if "The true class is" in c.value)
+    right = misuse.class_sweep([3], 0).iloc[0]  # true class 0, which the logits favour: the model is right
+    assert "REFERENCE" not in caption and f"ce {right.grad_ce:.3g} vs softmax-ce {right.grad_doubled:.3g}" in caption
+    assert right.grad_ce < 0.01 and right.grad_doubled < 0.01  # "both gradients small"
+
+
 def test_every_sibling_result_on_the_page_is_torch_output():
     at = open_lab()
     shown = codes(at)
