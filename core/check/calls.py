@@ -5,6 +5,7 @@ from functools import reduce
 
 from core.check.torchapi import LOSS_CLASSES, LOSS_FUNCTIONS, make_layer, squash, tensor_method, torch_function
 from core.check.values import (
+    DEVICE,
     LOGP,
     PROBS,
     RAW,
@@ -74,6 +75,8 @@ class Calls:
     def call_ref(self, name: str, args, kwargs, node):
         if name in LOSS_FUNCTIONS:
             return self.loss(LOSS_FUNCTIONS[name], args, kwargs, node, node)
+        if name == "torch.device":
+            return DEVICE
         if name in WRAPPERS:
             return args[0] if args else None
         if name in ("collections.OrderedDict", "dict") and args and isinstance(args[0], Items):

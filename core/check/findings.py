@@ -60,8 +60,9 @@ class Describer:
     def message(self, hit) -> str:
         made, loss = self.quote(hit.value.origin), self.loss(hit.made)
         return {
-            "softmax-into-cross-entropy": f"{'log_softmax of softmax' if hit.value.kind == DOUBLE else 'softmax'} probabilities "
-            f"from {made} reach {loss}, which applies log_softmax itself",
+            "softmax-into-cross-entropy": f"log_softmax of the softmax probabilities from {made} reaches {loss}: softmax applied twice"
+            if hit.value.kind == DOUBLE
+            else f"softmax probabilities from {made} reach {loss}, which applies log_softmax itself",
             "sigmoid-into-bce-with-logits": f"sigmoid output from {made} reaches {loss}, which applies the sigmoid itself",
             "softmax-into-nll": f"softmax probabilities from {made} reach {loss}, which expects log-probabilities",
             "logits-into-bce": f"raw scores from {made} reach {loss}, which expects probabilities in [0, 1]",
