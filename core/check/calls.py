@@ -117,7 +117,7 @@ class Calls:
             if name == "__init__" and isinstance(frame.self_value, Instance) and frame.self_value.layers is not None:
                 frame.self_value.layers[:] = list(args)
             return None
-        if obj is not None and not isinstance(obj, Tensor):
+        if obj is not None and not isinstance(obj, Tensor | Bound):
             return None  # a method of something that is not a tensor (self.log(...), an optimizer, a dict)
         result = tensor_method(obj, name, args, kwargs, node, self.warn)
         if name.endswith("_") and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
