@@ -32,7 +32,10 @@ def test_text_output_like_a_linter(tmp_path, capsys):
     path = write(tmp_path, "train.py", BUG)
     code, out, err = run_main([path], capsys)
     assert code == 1 and err == ""
-    assert out == f"{path}:2:8: softmax-into-cross-entropy softmax probabilities from `F.softmax(z, dim=1)` (line 2) reach F.cross_entropy, which applies log_softmax itself\n"
+    assert (
+        out
+        == f"{path}:2:8: softmax-into-cross-entropy softmax probabilities from `F.softmax(z, dim=1)` (line 2) reach F.cross_entropy, which applies log_softmax itself\n"
+    )
 
 
 def test_json_output_has_every_field(tmp_path, capsys):

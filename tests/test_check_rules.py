@@ -40,21 +40,34 @@ def test_numbers_in_the_explanations():
     assert f"{float(torch.sigmoid(torch.tensor(1.0))):.2f}" == "0.73"  # σ(σ(z)) ∈ [0.5, σ(1)]
     f32, f16 = misuse.thresholds("float32"), misuse.thresholds("float16")
     assert (round(f32["inf_from"]), round(f32["nan_from"]), round(f16["inf_from"]), round(f16["nan_from"])) == (104, 89, 17, 11)
-    assert "log(1 + (C − 1)/e)" in RULES["softmax-into-cross-entropy"].why and math.isclose(misuse.floor(3), math.log(1 + 2 / math.e))
+    assert "log(1 + (C − 1)/e)" in RULES["softmax-into-cross-entropy"].why and math.isclose(
+        misuse.floor(3), math.log(1 + 2 / math.e)
+    )
 
 
 def test_fix_drops_the_softmax_where_it_is_made():
     f = one("import torch.nn.functional as F\nloss = F.cross_entropy(F.softmax(z, dim=1), y)\n")
-    assert (f.line, f.col, f.before, f.fix, f.fix_line) == (2, 8, "loss = F.cross_entropy(F.softmax(z, dim=1), y)", "loss = F.cross_entropy(z, y)", 2)
+    assert (f.line, f.col, f.before, f.fix, f.fix_line) == (
+        2,
+        8,
+        "loss = F.cross_entropy(F.softmax(z, dim=1), y)",
+        "loss = F.cross_entropy(z, y)",
+        2,
+    )
     f = one("from torch import nn\nm = nn.Sequential(nn.Linear(4, 3), nn.Softmax(dim=1))\nl = nn.CrossEntropyLoss()(m(x), y)\n")
     assert (f.fix_line, f.fix) == (2, "m = nn.Sequential(nn.Linear(4, 3))") and "line 2" in f.message
-    f = one("from torch import nn\nm = nn.Sequential(\n    nn.Linear(4, 3),\n    nn.Softmax(dim=1),\n)\nl = nn.CrossEntropyLoss()(m(x), y)\n")
+    f = one(
+        "from torch import nn\nm = nn.Sequential(\n    nn.Linear(4, 3),\n    nn.Softmax(dim=1),\n)\nl = nn.CrossEntropyLoss()(m(x), y)\n"
+    )
     assert (f.fix_line, f.before, f.fix) == (4, "nn.Softmax(dim=1),", "(delete this line)")
 
 
 def test_other_fixes():
     assert one("import torch\nl = torch.nn.NLLLoss()(x.softmax(1), y)\n").fix == "l = torch.nn.NLLLoss()(x.log_softmax(1), y)"
-    assert one("from torch import nn\nl = nn.BCELoss()(nn.Linear(3, 1)(h), y)\n").fix == "l = nn.BCEWithLogitsLoss()(nn.Linear(3, 1)(h), y)"
+    assert (
+        one("from torch import nn\nl = nn.BCELoss()(nn.Linear(3, 1)(h), y)\n").fix
+        == "l = nn.BCEWithLogitsLoss()(nn.Linear(3, 1)(h), y)"
+    )
     assert one("import torch\nlp = torch.log(torch.softmax(z, -1) + 1e-8)\n").fix == "lp = torch.log_softmax(z, -1)"
     f = one("import torch.nn.functional as F\nt = F.one_hot(y, 4)\nl = F.cross_entropy(z, t)\n")
     assert (f.fix_line, f.fix) == (2, "t = F.one_hot(y, 4).float()")
@@ -76,7 +89,10 @@ def test_notebook_findings_name_cell_and_line():
 
 
 def test_a_cell_that_does_not_parse_is_reported_and_the_rest_checked():
-    cells = [{"cell_type": "code", "source": "import torch\ndef f(:"}, {"cell_type": "code", "source": "l = torch.nn.NLLLoss()(torch.softmax(z, 1), y)"}]
+    cells = [
+        {"cell_type": "code", "source": "import torch\ndef f(:"},
+        {"cell_type": "code", "source": "l = torch.nn.NLLLoss()(torch.softmax(z, 1), y)"},
+    ]
     found = check_text(json.dumps({"cells": cells}), "nb.ipynb")
     assert [(f.rule, f.cell, f.line) for f in found] == [("syntax-error", 1, 2), ("softmax-into-nll", 2, 1)]
 
