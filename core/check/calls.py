@@ -183,12 +183,17 @@ class Calls:
             else:
                 falls = self.block(node.body, scope, inner)
                 returns = inner.returns + ([Const(None)] if falls else [])
-                generator = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(node) if n is not node)
-                result = None if generator or not returns else reduce(join, returns)
+                result = None if self.generator(node) or not returns else reduce(join, returns)
         finally:
             self.stack.pop()
         self.memo[key] = result
         return result
+
+    def generator(self, node: ast.AST) -> bool:
+        """Does this function yield (then a call returns a generator, not what it yields)?"""
+        if node not in self.generators:
+            self.generators[node] = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(node))
+        return self.generators[node]
 
     def bind(self, spec: ast.arguments, args, kwargs, scope, defining, frame):
         """Parameters from a call's arguments, else their defaults (evaluated where the function was defined)."""

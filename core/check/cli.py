@@ -1,6 +1,7 @@
 """`python -m core check PATH...` (also `python -m core.check`, the `loss-lab-check` hook): lint lines or JSON; exit 0/1/2."""
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -44,18 +45,23 @@ DESCRIPTION = "Find softmax before CrossEntropyLoss and its siblings in PyTorch 
 
 def run(args: argparse.Namespace) -> int:
     """Check every path; 2 if one could not be read, else 1 if any error or warning was found, else 0."""
-    findings, unreadable = [], False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SyntaxWarnings about the checked code's escapes are not the checker's output
-        for path in args.paths:
-            try:
-                doc, found = check(path)
-            except Unreadable as err:
-                unreadable = fail(str(err)) == 2
-                continue
-            for note in doc.notes:
-                print(note, file=sys.stderr)
-            findings += found
+    findings, unreadable, collecting = [], False, gc.isenabled()
+    gc.disable()  # collecting a large file's syntax tree, again and again, cost up to a quarter of the run
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about the checked code's escapes are not the checker's output
+            for path in args.paths:
+                try:
+                    doc, found = check(path)
+                except Unreadable as err:
+                    unreadable = fail(str(err)) == 2
+                    continue
+                for note in doc.notes:
+                    print(note, file=sys.stderr)
+                findings += found
+    finally:
+        if collecting:
+            gc.enable()
     try:
         if args.format == "json":
             rows = [{**f.as_dict(), "demo": args.app_url.rstrip("/") + f.demo if f.demo else None} for f in findings]

@@ -45,9 +45,9 @@ class Expressions:
         self.steps += 1
         if depth > MAX_DEPTH:
             return None
-        handler = getattr(self, "ev_" + type(node).__name__, None)
+        handler = HANDLERS.get(type(node))
         if handler is not None:
-            return handler(node, scope, frame, depth + 1)
+            return handler(self, node, scope, frame, depth + 1)
         for child in ast.iter_child_nodes(node):  # unknown shapes: still look inside for losses
             if isinstance(child, ast.expr):
                 self.ev(child, scope, frame, depth + 1)
@@ -210,3 +210,6 @@ class Expressions:
         return None
 
     ev_SetComp = ev_GeneratorExp = ev_DictComp = ev_ListComp
+
+
+HANDLERS = {getattr(ast, name[3:]): method for name, method in vars(Expressions).items() if name.startswith("ev_")}

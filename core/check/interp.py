@@ -34,7 +34,7 @@ def join_vars(a: dict, b: dict) -> dict:
 class Analyzer(Expressions, Calls):
     def __init__(self):
         self.hits, self.stars, self.stack, self.memo = [], [], [], {}
-        self.analyzed, self.functions, self.instances = set(), [], {}
+        self.analyzed, self.functions, self.instances, self.generators = set(), [], {}, {}
         self.steps, self.budget = 0, BUDGET
 
     def run(self, tree: ast.Module) -> list[Hit]:
