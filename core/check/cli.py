@@ -77,3 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     return run(build_parser().parse_args(argv))
+
+
+def main_exit() -> None:
+    """The `loss-lab-check` console script (the pre-commit hook)."""
+    sys.exit(main())
