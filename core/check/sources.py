@@ -64,7 +64,7 @@ def document(path: str, data: bytes) -> Document:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise Unreadable(f"{path}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})") from None
-    looks_like_notebook = path == "<stdin>" and text.lstrip().startswith("{") and '"cells"' in text
+    looks_like_notebook = path in ("<stdin>", "<pasted>") and text.lstrip().startswith("{") and '"cells"' in text
     return notebook(path, text) if path.endswith(".ipynb") or looks_like_notebook else Document(path, text)
 
 
