@@ -31,7 +31,7 @@ for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
     column.button(name, key=f"{PAGE}.example.{name}", on_click=use, args=("paste", example), width="stretch")
 st.text_area("Paste PyTorch code", key=CODE, height=260, max_chars=view.MAX_BYTES, on_change=use, args=("paste",),
              placeholder="import torch.nn as nn\n…")  # fmt: skip
-upload = st.file_uploader("…or upload a .py or .ipynb file", type=["py", "ipynb"], key=f"{PAGE}.upload", max_upload_size=1)
+upload = st.file_uploader(f"…or upload a .py or .ipynb file (up to {view.MAX_BYTES // 1000} kB)", type=["py", "ipynb"], key=f"{PAGE}.upload", max_upload_size=1)
 if upload is not None and st.session_state.get(SEEN) != upload.file_id:  # a new upload is what to check now
     st.session_state[SEEN] = upload.file_id
     use("upload")
@@ -57,7 +57,7 @@ code, cards = st.columns([3, 2]) if findings else (st.container(), None)
 for caption, text in view.code_blocks(doc, numbered):
     if caption:
         code.caption(caption)
-    code.code(text, language="python", line_numbers=True, height=520 if text.count("\n") > 30 else "content")
+    code.code(text, language="python", line_numbers=True, wrap_lines=True, height=640 if text.count("\n") > 40 else "content")
 if cards is not None:
     with cards:
         for number, finding in numbered:
