@@ -22,7 +22,9 @@ EXPECTED = {
     "MSE on softmax": ["mse-on-probabilities"],
     "Clean: softmax only for metrics": [],
 }
-PATHS = {"/" + p.script.removeprefix("pages/").removesuffix(".py").split("_", 1)[1]: p.script for p in PAGES if p.script != "app.py"}
+PATHS = {
+    "/" + p.script.removeprefix("pages/").removesuffix(".py").split("_", 1)[1]: p.script for p in PAGES if p.script != "app.py"
+}
 
 
 def open_check() -> AppTest:
@@ -96,7 +98,12 @@ def test_a_syntax_error_is_a_finding_not_a_crash():
 
 def demo_links() -> list[str]:
     """Every link the checker can give: each rule, with class counts below, inside and beyond each page's limits."""
-    found = {rule_table.demo(rule, classes, binary) for rule in RULES for classes in (None, 1, 2, 3, 7, 10, 20, 50, 1000) for binary in (False, True)}
+    found = {
+        rule_table.demo(rule, classes, binary)
+        for rule in RULES
+        for classes in (None, 1, 2, 3, 7, 10, 20, 50, 1000)
+        for binary in (False, True)
+    }
     return sorted(link for link in found if link is not None)
 
 
