@@ -1,4 +1,4 @@
-"""The checker on code shapes beyond the corpus: imports, wrappers, frameworks it must leave alone, how it says less."""
+"""The checker on code shapes beyond the corpus: imports, wrappers, model zoos, frameworks it must leave alone, saying less."""
 
 import pytest
 
@@ -111,6 +111,91 @@ CASES = {
     "dataclass_cfg": (
         "from torch import nn\nimport torch.nn.functional as F\ndef loss_fn(out, y, kind='ce'):\n    if kind == 'ce':\n        return F.cross_entropy(out, y)\n    return F.nll_loss(out, y)\nout = F.log_softmax(z, 1)\nl = loss_fn(out, y, kind='nll')\n",
         set(),
+    ),
+    "torchvision_head": (
+        "import torchvision\nfrom torch import nn\nmodel = torchvision.models.resnet18(weights=None)\nmodel.fc = nn.Sequential(nn.Linear(512, 10), nn.Softmax(dim=1))\nloss = nn.CrossEntropyLoss()(model(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "torchvision_from": (
+        "from torchvision import models\nfrom torch import nn\nmodel = models.mobilenet_v2()\nmodel.classifier = nn.Linear(1280, 1)\nloss = nn.BCELoss()(model(x).squeeze(1), y)\n",
+        {"logits-into-bce"},
+    ),
+    "torchvision_untouched": (
+        "from torchvision import models\nfrom torch import nn\nmodel = models.resnet50()\nloss = nn.BCELoss()(model(x), y)\n",
+        set(),
+    ),
+    "partial": (
+        "import functools\nimport torch.nn.functional as F\nloss_fn = functools.partial(F.cross_entropy, label_smoothing=0.1)\nloss = loss_fn(F.softmax(z, 1), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "staticmethod": (
+        "import torch.nn.functional as F\nfrom torch import nn\nclass T:\n    @staticmethod\n    def loss(out, y):\n        return F.nll_loss(out, y)\n    def step(self, z, y):\n        return self.loss(z.softmax(1), y)\nT().step(z, y)\n",
+        {"softmax-into-nll"},
+    ),
+    "property": (
+        "from torch import nn\nclass T:\n    @property\n    def criterion(self):\n        return nn.CrossEntropyLoss()\n    def step(self, z, y):\n        return self.criterion(z.softmax(1), y)\nT().step(z, y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "super_forward": (
+        "import torch\nfrom torch import nn\nclass Base(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 4)\n    def forward(self, x):\n        return self.fc(x)\nclass Probs(Base):\n    def forward(self, x):\n        return torch.softmax(super().forward(x), -1)\nloss = nn.CrossEntropyLoss()(Probs()(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "class_attr_criterion": (
+        "from torch import nn\nclass Trainer:\n    criterion = nn.NLLLoss()\n    def step(self, model, x, y):\n        return self.criterion(model(x), y)\nTrainer().step(nn.Sequential(nn.Linear(2, 3), nn.Softmax(1)), x, y)\n",
+        {"softmax-into-nll"},
+    ),
+    "criterion_kw": (
+        "from torch import nn\ndef train(model, loader, criterion=None):\n    for x, y in loader:\n        criterion(model(x), y).backward()\ntrain(nn.Sequential(nn.Linear(2, 3), nn.Softmax(1)), loader, criterion=nn.CrossEntropyLoss())\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "dict_criteria": (
+        "from torch import nn\nlosses = {'ce': nn.CrossEntropyLoss(), 'mse': nn.MSELoss()}\nl = losses['ce'](z.softmax(-1), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "star_layers": (
+        "from torch import nn\nlayers = [nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3)]\nm = nn.Sequential(*layers, nn.Softmax(dim=-1))\nl = nn.CrossEntropyLoss()(m(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "append_seq": (
+        "from torch import nn\nm = nn.Sequential(nn.Linear(2, 3))\nm.append(nn.Softmax(dim=1))\nl = nn.CrossEntropyLoss()(m(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "wrapper": (
+        "import torch.nn.functional as F\nfrom torch import nn\nclass Wrap(nn.Module):\n    def __init__(self, base):\n        super().__init__()\n        self.base = base\n    def forward(self, x):\n        return F.softmax(self.base(x), -1)\nl = F.cross_entropy(Wrap(nn.Linear(3, 3))(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "max_metrics": (
+        "import torch\nfrom torch import nn\ncriterion = nn.CrossEntropyLoss()\nout = model(x)\n_, pred = torch.max(torch.softmax(out, 1), 1)\nloss = criterion(out, y)\n",
+        set(),
+    ),
+    "softmax_var_then_logits": (
+        "import torch.nn.functional as F\nlogits = model(x)\nprobs = logits.softmax(-1)\nloss = F.cross_entropy(logits, y)\nconf = probs.max(-1)\n",
+        set(),
+    ),
+    "categorical": (
+        "import torch\nfrom torch.distributions import Categorical\ndist = Categorical(probs=torch.softmax(logits, -1))\nloss = -dist.log_prob(a).mean()\n",
+        set(),
+    ),
+    "bce_softmax_col": ("import torch.nn.functional as F\nl = F.binary_cross_entropy(F.softmax(z, 1)[:, 1], y)\n", set()),
+    "sigmoid_attr_bce": (
+        "import torch\nfrom torch import nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 1)\n        self.sigmoid = nn.Sigmoid()\n    def forward(self, x):\n        return self.sigmoid(self.fc(x))\nloss = nn.BCELoss()(M()(x), y)\n",
+        set(),
+    ),
+    "squeeze_raw_bce": (
+        "from torch import nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.out = nn.Linear(3, 1)\n    def forward(self, x):\n        return self.out(x).squeeze()\nloss = nn.BCELoss()(M()(x), y.float())\n",
+        {"logits-into-bce"},
+    ),
+    "main_guard": (
+        "import torch.nn as nn\ndef main():\n    model = nn.Sequential(nn.Linear(4, 2), nn.Softmax(dim=1))\n    crit = nn.CrossEntropyLoss().cuda()\n    loss = crit(model(x), y)\nif __name__ == '__main__':\n    main()\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "ignite_like_unknown": (
+        "from torch import nn\nfrom ignite.engine import create_supervised_trainer\nmodel = nn.Sequential(nn.Linear(4, 2), nn.Softmax(dim=1))\ntrainer = create_supervised_trainer(model, opt, nn.CrossEntropyLoss())\n",
+        set(),
+    ),
+    "async_match": (
+        "import torch.nn.functional as F\nasync def step(z, y, kind):\n    match kind:\n        case 'a':\n            return F.nll_loss(F.softmax(z, 1), y)\n        case _:\n            return None\n",
+        {"softmax-into-nll"},
     ),
 }
 

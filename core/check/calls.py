@@ -19,6 +19,8 @@ from core.check.values import (
     Items,
     Layer,
     Method,
+    Opaque,
+    Partial,
     Ref,
     Scope,
     Sequential,
@@ -28,6 +30,8 @@ from core.check.values import (
 )  # fmt: skip
 
 MAX_CALL_DEPTH = 12
+ZOOS = ("torchvision.models.", "timm.create_model")  # models whose forward ends in the head named in HEADS
+HEADS = ("fc", "classifier", "head", "heads")
 WRAPPERS = {"torch.compile", "torch.jit.script", "torch.nn.DataParallel", "torch.nn.parallel.DistributedDataParallel"}
 SELF_METHODS = {"to", "cuda", "cpu", "train", "eval", "float", "double", "half", "bfloat16", "requires_grad_", "type", "apply"}
 LAYER_METHODS = {"add_module", "register_module", "append"}
@@ -68,6 +72,11 @@ class Calls:
             return self.call_function(func.function, [func.self_value, *args], kwargs, frame)
         if isinstance(func, ClassInfo):
             return self.construct(func, args, kwargs, node, frame)
+        if isinstance(func, Partial):
+            return self.call(func.func, [*func.args, *args], {**func.kwargs, **kwargs}, node, scope, frame)
+        if isinstance(func, Opaque):  # torchvision's and timm's forwards end in their classifier head
+            head = next((func.attrs[name] for name in HEADS if name in func.attrs), None)
+            return self.call(head, [None], {}, node, scope, frame) if head is not None else None
         if isinstance(func, Bound):
             return self.call_bound(func.obj, func.name, args, kwargs, node, scope, frame)
         return None
@@ -77,6 +86,10 @@ class Calls:
             return self.loss(LOSS_FUNCTIONS[name], args, kwargs, node, node)
         if name == "torch.device":
             return DEVICE
+        if name == "functools.partial" and args:
+            return Partial(args[0], args[1:], kwargs)
+        if name.startswith(ZOOS):
+            return Opaque()
         if name in WRAPPERS:
             return args[0] if args else None
         if name in ("collections.OrderedDict", "dict") and args and isinstance(args[0], Items):
@@ -97,7 +110,7 @@ class Calls:
         return None
 
     def call_bound(self, obj, name: str, args, kwargs, node, scope, frame):
-        if name in SELF_METHODS and isinstance(obj, Instance | Sequential | Layer | Criterion):
+        if name in SELF_METHODS and isinstance(obj, Instance | Sequential | Layer | Criterion | Opaque):
             return obj
         if name == "forward" and isinstance(obj, Layer | Sequential | Criterion | Instance):
             return self.call(obj, args, kwargs, node, scope, frame)

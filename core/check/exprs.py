@@ -16,6 +16,7 @@ from core.check.values import (
     Instance,
     Items,
     Method,
+    Opaque,
     Ref,
     Scope,
     Sequential,
@@ -71,6 +72,9 @@ class Expressions:
             return Ref(normalize(f"{base.name}.{attr}"))
         if attr == "device":
             return DEVICE
+        if isinstance(base, Super) and isinstance(frame.self_value, Instance):  # super().forward(x): a user base's method
+            found = next((f for b in frame.self_value.cls.bases if isinstance(b, ClassInfo) for f in [b.lookup(attr)] if f), None)
+            return Method(found, frame.self_value) if isinstance(found, Function) else Bound(base, attr)
         if isinstance(base, Instance):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -78,9 +82,14 @@ class Expressions:
                 return Const(frame.training)
             found = base.cls.lookup(attr)
             if isinstance(found, Function):
-                return Method(found, base)
+                kinds = found.decorators
+                if "property" in kinds:
+                    return self.call_function(found, [base], {}, frame)
+                return found if "staticmethod" in kinds else Method(found, base.cls if "classmethod" in kinds else base)
             if found is not None:
                 return found
+        if isinstance(base, Opaque):
+            return base.attrs.get(attr, Bound(base, attr))
         if isinstance(base, Tensor) and attr in ("T", "mT", "H", "data"):
             return base
         if isinstance(base, ClassInfo):

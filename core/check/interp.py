@@ -7,9 +7,9 @@ from core.check.calls import Calls, Frame
 from core.check.exprs import Expressions, truth
 from core.check.sinks import broken
 from core.check.torchapi import normalize
-from core.check.values import ClassInfo, Const, Function, Instance, Items, Ref, Scope, Tensor, join
+from core.check.values import ClassInfo, Const, Function, Instance, Items, Opaque, Ref, Scope, Tensor, join
 
-BUDGET = 2_000_000  # evaluation steps per file: a pathological file stops being followed, it does not hang
+BUDGET = 400_000  # evaluation steps per file (~15x a 6,000-line script): a pathological file stops being followed, never hangs
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,7 +178,7 @@ class Analyzer(Expressions, Calls):
                 )
         elif isinstance(target, ast.Attribute):
             owner = self.ev(target.value, scope, frame)
-            if isinstance(owner, Instance):
+            if isinstance(owner, Instance | Opaque):
                 owner.attrs[target.attr] = value
         elif isinstance(target, ast.Subscript):
             owner, key = self.ev(target.value, scope, frame), self.ev(target.slice, scope, frame)

@@ -67,6 +67,26 @@ class Function:
     scope: object  # the scope it was defined in (closures, globals)
     owner: object = None  # its ClassInfo when it is a method
 
+    @property
+    def decorators(self) -> set[str]:
+        return {d.id for d in getattr(self.node, "decorator_list", []) if isinstance(d, ast.Name)}
+
+
+@dataclass(eq=False)
+class Opaque:
+    """A model from a zoo (torchvision, timm): unknown inside, except a classifier head the code replaces."""
+
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Partial:
+    """functools.partial(func, *args, **kwargs)."""
+
+    func: object
+    args: list
+    kwargs: dict
+
 
 @dataclass(eq=False)
 class ClassInfo:
