@@ -197,6 +197,27 @@ CASES = {
         "import torch.nn.functional as F\nasync def step(z, y, kind):\n    match kind:\n        case 'a':\n            return F.nll_loss(F.softmax(z, 1), y)\n        case _:\n            return None\n",
         {"softmax-into-nll"},
     ),
+    "branch_attr_undecided": (
+        "from torch import nn\nclass N(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.fc = nn.Linear(3, 3)\n        if cfg.loss == 'ce':\n            self.out = nn.Identity()\n        else:\n            self.out = nn.Softmax(dim=1)\n    def forward(self, x):\n        return self.out(self.fc(x))\nl = nn.CrossEntropyLoss()(N(cfg)(x), y)\n",
+        set(),
+    ),
+    "branch_attr_one_sided": (
+        "from torch import nn\nclass N(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.out = nn.Linear(3, 3)\n        if cfg.probs:\n            self.out = nn.Sequential(nn.Linear(3, 3), nn.Softmax(1))\n    def forward(self, x):\n        return self.out(x)\nl = nn.CrossEntropyLoss()(N(cfg)(x), y)\n",
+        set(),
+    ),
+    "branch_attr_decided": (
+        "from torch import nn\nclass N(nn.Module):\n    def __init__(self, probs=True):\n        super().__init__()\n        self.out = nn.Linear(3, 3)\n        if probs:\n            self.out = nn.Sequential(nn.Linear(3, 3), nn.Softmax(1))\n    def forward(self, x):\n        return self.out(x)\nl = nn.CrossEntropyLoss()(N()(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "branch_attr_agree": (
+        "from torch import nn\nclass N(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.fc = nn.Linear(3, 3)\n        if cfg.wide:\n            self.out = nn.Softmax(dim=1)\n        else:\n            self.out = nn.Softmax(dim=-1)\n    def forward(self, x):\n        return self.out(self.fc(x))\nl = nn.CrossEntropyLoss()(N(cfg)(x), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "branch_criteria_agree": (
+        "from torch import nn\nif args.smooth:\n    crit = nn.CrossEntropyLoss(label_smoothing=0.1)\nelse:\n    crit = nn.CrossEntropyLoss()\nl = crit(z.softmax(1), y)\n",
+        {"softmax-into-cross-entropy"},
+    ),
+    "clamped_raw_bce": ("from torch import nn\nhead = nn.Linear(8, 1)\nloss = nn.BCELoss()(head(h).clamp(0, 1), y)\n", set()),
 }
 
 

@@ -2,6 +2,7 @@
 
 import ast
 from dataclasses import dataclass
+from functools import reduce
 
 from core.check.calls import Calls, Frame
 from core.check.exprs import Expressions, truth
@@ -9,6 +10,7 @@ from core.check.sinks import broken
 from core.check.torchapi import normalize
 from core.check.values import ClassInfo, Const, Function, Instance, Items, Opaque, Ref, Scope, Tensor, join
 
+MISSING = object()  # an attribute not set (yet)
 BUDGET = 400_000  # evaluation steps per file (~15x a 6,000-line script): a pathological file stops being followed, never hangs
 
 
@@ -36,6 +38,7 @@ class Analyzer(Expressions, Calls):
         self.hits, self.stars, self.stack, self.memo = [], [], [], {}
         self.analyzed, self.functions, self.instances, self.generators = set(), [], {}, {}
         self.steps, self.budget = 0, BUDGET
+        self.attr_log, self.attrs_seen = [], {}  # attribute writes inside if/else branches, per open branch
 
     def run(self, tree: ast.Module) -> list[Hit]:
         module = Scope()
@@ -70,16 +73,39 @@ class Analyzer(Expressions, Calls):
         return True
 
     def branches(self, blocks: list, scope: Scope, frame: Frame) -> bool:
-        """Run each block from the same state; afterwards names hold what the paths that went on agree on."""
-        base, ends = scope.vars, []
+        """Run each block from the same state; afterwards names (and attributes set on objects) hold what the paths
+        that went on agree on: `if cfg.probs: self.out = nn.Softmax(1)` leaves self.out undecided, not a softmax."""
+        base, ends, writes = scope.vars, [], []
         for stmts in blocks:
             scope.vars = dict(base)
-            if self.block(stmts, scope, frame):
+            self.attr_log.append({})
+            goes_on = self.block(stmts, scope, frame)
+            log = self.attr_log.pop()
+            written = {key: owner.attrs.get(attr, MISSING) for key, (owner, attr, _) in log.items()}
+            for owner, attr, before in log.values():  # undo: the next block starts from the same objects
+                self.set_attr(owner, attr, before, logged=False)
+            if goes_on:
                 ends.append(scope.vars)
+                writes.append(written)
+            for key, entry in log.items():
+                self.attrs_seen.setdefault(key, entry)
         scope.vars = base if not ends else ends[0]
         for other in ends[1:]:
             scope.vars = join_vars(scope.vars, other)
+        for key in {key for written in writes for key in written}:
+            owner, attr, before = self.attrs_seen[key]
+            values = [written.get(key, before) for written in writes]
+            self.set_attr(owner, attr, MISSING if MISSING in values else reduce(join, values))
         return bool(ends)
+
+    def set_attr(self, owner, attr: str, value, logged: bool = True) -> None:
+        """Set (or, with MISSING, delete) an object's attribute; inside a branch, remember what it was before."""
+        if logged and self.attr_log and (id(owner), attr) not in self.attr_log[-1]:
+            self.attr_log[-1][(id(owner), attr)] = (owner, attr, owner.attrs.get(attr, MISSING))
+        if value is MISSING:
+            owner.attrs.pop(attr, None)
+        else:
+            owner.attrs[attr] = value
 
     def stmt(self, s: ast.stmt, scope: Scope, frame: Frame) -> bool:
         self.steps += 1
@@ -179,7 +205,7 @@ class Analyzer(Expressions, Calls):
         elif isinstance(target, ast.Attribute):
             owner = self.ev(target.value, scope, frame)
             if isinstance(owner, Instance | Opaque):
-                owner.attrs[target.attr] = value
+                self.set_attr(owner, target.attr, value)
         elif isinstance(target, ast.Subscript):
             owner, key = self.ev(target.value, scope, frame), self.ev(target.slice, scope, frame)
             if isinstance(owner, Items) and isinstance(owner.items, dict) and isinstance(key, Const):

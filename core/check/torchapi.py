@@ -104,7 +104,7 @@ def tensor_method(x, name: str, args: list, kwargs: dict, node: ast.AST, warn):
     if not isinstance(x, Tensor):
         return None
     if name in KEEP:
-        return x
+        return None if x.kind == RAW and name.startswith(("clamp", "clip")) else x  # clamped to [0, 1]: no longer raw
     if name in FLOATS:
         return x.like(integer=False) if x.kind in (ONEHOT, LABELS) else x
     if name in INTS:
@@ -140,7 +140,7 @@ def torch_function(name: str, args: list, kwargs: dict, node: ast.AST, warn):
     if name == F + "linear":
         return Tensor(RAW, node)
     if name in KEEP_FUNCTIONS:
-        return x if isinstance(x, Tensor) else None
+        return tensor_method(x, name.rsplit(".", 1)[1], args[1:], kwargs, node, warn)
     if name in ("torch.cat", "torch.stack", "torch.concat", "torch.concatenate"):
         return x.items[0] if hasattr(x, "items") and isinstance(x.items, list) and x.items and _same(x.items) else None
     if name in ("torch.argmax", "torch.argmin", "torch.randint", "torch.randint_like"):

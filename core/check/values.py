@@ -162,6 +162,10 @@ def join(a, b):
         return a
     if isinstance(a, Const) and a == b:
         return a
+    if isinstance(a, Layer) and isinstance(b, Layer) and a.output == b.output is not None:
+        return a
+    if isinstance(a, Criterion) and isinstance(b, Criterion) and a.loss == b.loss:
+        return a
     return None
 
 
