@@ -40,9 +40,16 @@ def test_numbers_in_the_explanations():
     assert f"{float(torch.sigmoid(torch.tensor(1.0))):.2f}" == "0.73"  # σ(σ(z)) ∈ [0.5, σ(1)]
     f32, f16 = misuse.thresholds("float32"), misuse.thresholds("float16")
     assert (round(f32["inf_from"]), round(f32["nan_from"]), round(f16["inf_from"]), round(f16["nan_from"])) == (104, 89, 17, 11)
-    assert "log(1 + (C − 1)/e)" in RULES["softmax-into-cross-entropy"].why and math.isclose(
-        misuse.floor(3), math.log(1 + 2 / math.e)
+    assert "log(1 + (C − 1)/e)" in RULES["softmax-into-cross-entropy"].why
+    assert math.isclose(misuse.floor(3), math.log(1 + 2 / math.e))
+    sure = torch.sigmoid(torch.tensor([[50.0], [-50.0]]))  # σ(z) of a certain model, fed to BCEWithLogitsLoss
+    floors = torch.nn.BCEWithLogitsLoss(reduction="none")(sure, torch.tensor([[1.0], [0.0]])).flatten().tolist()
+    assert "log(1 + e⁻¹) for y = 1 or ln 2 for y = 0" in RULES["sigmoid-into-bce-with-logits"].why
+    assert math.isclose(floors[0], math.log(1 + math.exp(-1)), rel_tol=1e-6) and math.isclose(
+        floors[1], math.log(2), rel_tol=1e-6
     )
+    probs = torch.softmax(torch.tensor([[50.0, 0.0]]), 1)
+    assert "bottoming out at −1" in RULES["softmax-into-nll"].why and float(torch.nn.NLLLoss()(probs, torch.tensor([0]))) == -1.0
 
 
 def test_fix_drops_the_softmax_where_it_is_made():
