@@ -65,7 +65,7 @@ BAD = {
     "nocells.ipynb": (b'{"cells": [{"cell_type": "markdown", "source": "# hi"}]}', 0, "empty notebook, no code cells"),
     "deep.py": (("x = " + "+".join(["1"] * 300_000) + "\n").encode(), 1, "syntax-error nested too deeply for Python's parser"),
     "parens.py": (("x = " + "(" * 300 + ")" * 300 + "\n").encode(), 1, "syntax-error too many nested parentheses"),
-    "long.py": (("x = [" + ",".join(["1"] * 250_000) + "]\n").encode(), 0, ""),
+    "long.py": (("x = [" + ",".join(["1"] * 500_000) + "]\n").encode(), 0, ""),  # a 1 MB single line
     "empty.py": (b"", 0, ""),
 }
 
