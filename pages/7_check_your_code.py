@@ -65,8 +65,10 @@ for caption, text in view.code_blocks(doc, numbered):
     code.code(text, language="python", line_numbers=True, wrap_lines=True, height=640 if text.count("\n") > 40 else "content")
 if cards is not None:
     with cards:
-        for number, finding in numbered:
+        for number, finding in numbered[: view.MAX_CARDS]:
             view.finding_card(number, finding)
+        if len(numbered) > view.MAX_CARDS:
+            st.caption(f"…and {len(numbered) - view.MAX_CARDS} more, marked in the code; `python -m core check` lists them all.")
 for note in doc.notes:
     st.caption(shell.plain(note))
 

@@ -121,3 +121,16 @@ def test_notebook_json_pasted_is_read_as_a_notebook():
     at = open_check()
     at.text_area(key="check.code").set_value(json.dumps(cells)).run()
     assert "**1. Cell 1, line 2**" in shown(at)
+
+
+def test_a_long_file_explains_the_first_findings_and_marks_them_all():
+    source = BUG * 60  # 60 findings
+    at = open_check()
+    at.text_area(key="check.code").set_value(source).run()
+    text = shown(at)
+    assert (
+        "**60 findings**" in text
+        and f"**{check_view.MAX_CARDS}. Line" in text
+        and f"**{check_view.MAX_CARDS + 1}. Line" not in text
+    )
+    assert f"…and {60 - check_view.MAX_CARDS} more" in text and at.code[0].value.count("# ◀") == 60

@@ -9,6 +9,7 @@ from ui.shell import plain
 
 PAGE = "check"
 MAX_BYTES = 300_000  # about 8,000 lines: checked in well under a second, and no visitor can tie up the server
+MAX_CARDS = 40  # findings explained one by one; the rest are marked in the code
 MARK = "  # ◀"  # appended to a line that has a finding (the code shown is never changed otherwise)
 SEVERITY_COLOR = {"error": "red", "warning": "orange", "info": "blue"}
 DEMO_LABELS = {  # what each demo link opens, by its target
