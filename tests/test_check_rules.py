@@ -127,3 +127,9 @@ def test_checked_code_is_never_executed(tmp_path):
 def test_the_checker_imports_neither_torch_nor_streamlit():
     code = "import sys, core.check.cli; print(sorted(m for m in ('torch', 'streamlit', 'pandas') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_nbformat_3_worksheets_are_read_too():
+    cells = [{"cell_type": "code", "input": ["import torch\n", "l = torch.nn.NLLLoss()(torch.softmax(z, 1), y)"]}]
+    f = one(json.dumps({"worksheets": [{"cells": cells}], "nbformat": 3}), "old.ipynb")
+    assert (f.rule, f.cell, f.line) == ("softmax-into-nll", 1, 2)
