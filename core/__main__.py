@@ -2,6 +2,11 @@
 
 import sys
 
-from core.cli import main
+if sys.argv[1:2] == ["check"]:  # the checker needs only the standard library: skip importing torch for train/grads
+    from core.check.cli import main as check
+
+    sys.exit(check(sys.argv[2:]))
+
+from core.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -1,4 +1,4 @@
-"""`python -m core train|grads`: train a race from the command line and write CSV."""
+"""`python -m core train|grads|check`: train a race from the command line and write CSV, or check code for loss mistakes."""
 
 import argparse
 import os
@@ -6,23 +6,13 @@ import sys
 
 import pandas as pd
 
+from core.check import cli as check_cli
+from core.check.cli import OneLineParser as _Parser
+from core.check.cli import fail as _fail
 from core.config import ConfigError, RunConfig
 from core.engine import RECORD_COLUMNS, Race
 
 DEFAULTS = RunConfig().to_dict()
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, allow_abbrev=False, **kwargs)  # `--ep 10` is a typo to report, not --epochs
-
-    def error(self, message):  # one line and exit 2, never a usage dump or traceback
-        raise SystemExit(_fail(message))
-
-
-def _fail(message: str) -> int:
-    print(" ".join(f"error: {message}".splitlines()), file=sys.stderr)  # \r too: one line whatever was echoed
-    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
             else:
                 sub.add_argument(f"--{field.replace('_', '-')}", dest=field, help=f"default {default}")
         sub.add_argument("--out", help="CSV file to write (default: standard output)")
+    check_cli.add_arguments(commands.add_parser("check", help=check_cli.DESCRIPTION, description=check_cli.DESCRIPTION))
     return parser
 
 
@@ -63,6 +54,8 @@ def run(config: RunConfig, command: str) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "check":
+        return check_cli.run(args)
     try:
         config = config_from_args(args)
     except ConfigError as err:

@@ -56,6 +56,7 @@ SPECS = {
     "pages/4_misuse_lab.py": replace(MISUSE, numbers=(*MISUSE.numbers, "gap"), words=(*MISUSE.words, "dtype"), fallback=MISUSE.fallback | PANEL),
     "pages/5_when_mse_is_fine.py": Spec(),
     "pages/6_tour.py": Spec(("step",), ("presenter",), {"step": "1", "presenter": "0"}),
+    "pages/7_check_your_code.py": Spec(),  # reads nothing from its link: pasted code never goes into a URL
 }  # fmt: skip
 READERS = [script for script, spec in SPECS.items() if spec.fallback]
 

@@ -52,6 +52,12 @@ PAGES = [
         "Softmax before CrossEntropyLoss and its siblings, each run with torch: the loss floor, the gradient collapse, log(softmax) overflow.",
     ),
     Page(
+        "pages/7_check_your_code.py",
+        "Check your code",
+        ":material/rule:",
+        "Paste or upload your PyTorch code: softmax before CrossEntropyLoss and its siblings, found without running it, each linked to its live demo.",
+    ),
+    Page(
         "pages/5_when_mse_is_fine.py",
         "When is MSE fine?",
         ":material/balance:",
