@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from core.backprop import layer_outputs
+
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 
 
@@ -32,12 +34,4 @@ def init_params(model: nn.Module, generator: torch.Generator, init_scale: float)
 
 def stacked_forward(params: dict[str, torch.Tensor], x: torch.Tensor, activation: str) -> torch.Tensor:
     """R models at once: params have a leading run dim; x (R, N, D) or (N, D) shared -> logits (R, N, K)."""
-    weights = [v for k, v in params.items() if k.endswith("weight")]  # (R, out, in) each, in layer order
-    biases = [v for k, v in params.items() if k.endswith("bias")]  # (R, out)
-    act = torch.tanh if activation == "tanh" else torch.relu
-    h = x if x.dim() == 3 else x.expand(weights[0].shape[0], *x.shape)  # (R, N, D)
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        if i:
-            h = act(h)
-        h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))  # (R, N, out)
-    return h
+    return layer_outputs(params, x, activation)[-1]
