@@ -40,6 +40,7 @@ class Race:
         self.optimizer = make_optimizer(config)  # elementwise: runs stay independent
         self.loss_options = [config.loss_options(name) for name in config.losses]
         self.x_eval = torch.cat([self.data.x_train, self.data.x_val])  # one forward gives the loss and val accuracy
+        self.y_eval = torch.cat([self.data.y_train, self.data.y_val])
         self.order_generators = {s: torch.Generator().manual_seed(s + ORDER_SEED_OFFSET) for _, s in self.runs}
         self.alive = torch.ones(len(self.runs), dtype=torch.bool)
         self.status = ["ok"] * len(self.runs)
@@ -86,21 +87,25 @@ class Race:
 
     def _evaluate(self) -> list[dict]:
         """Full-batch loss and gradient at the current weights (reused by a full-batch step), plus metrics."""
-        d, R, N = self.data, len(self.runs), len(self.data.y_train)
+        R, N = len(self.runs), len(self.data.y_train)
         outs = layer_outputs(self.params, self.x_eval, self.config.activation)
         z = outs[-1][:, :N]  # (R, N, K); rows past N are the validation set's
-        y = d.y_train.expand(R, -1)  # (R, N)
-        per_sample, dz = loss_terms(self.config.losses, self.loss_options, z, y)
+        per_sample, dz = loss_terms(self.config.losses, self.loss_options, z, self.data.y_train.expand(R, -1))
         self._backward(outs, dz)
         self.train_logits = z
-        predicted = losses.predictions(self.config.losses[0], outs[-1])  # (R, N + N_val)
-        acc = (predicted[:, :N] == y).float().mean(-1)
-        val_acc = (predicted[:, N:] == d.y_val).float().mean(-1) if len(d.y_val) else torch.full((R,), float("nan"))
-        metrics = [per_sample.mean(-1), acc, val_acc, dz.norm(dim=-1).mean(-1), self.flat_grad.norm(dim=1)]
-        weights_ok = self.flat.isfinite().all(1)
-        stats = zip(*torch.stack(metrics).tolist(), weights_ok.tolist())  # one conversion for every run
+        correct = (losses.predictions(self.config.losses[0], outs[-1]) == self.y_eval).float()  # (R, N + N_val)
+        weights_ok = self.flat.isfinite().all(1).float()
+        dlogit_norm = torch.linalg.vector_norm(dz, dim=-1).mean(-1)
+        metrics = [
+            per_sample.mean(-1),
+            correct[:, :N].mean(-1),
+            correct[:, N:].mean(-1),
+            dlogit_norm,
+            torch.linalg.vector_norm(self.flat_grad, dim=1),
+        ]
+        stats = torch.stack([*metrics, weights_ok]).tolist()  # one conversion for every run; no val set: mean = NaN
         records = []
-        for r, ((name, seed), (loss, accuracy, val_accuracy, dlogit, grad, finite)) in enumerate(zip(self.runs, stats)):
+        for r, ((name, seed), (loss, accuracy, val_accuracy, dlogit, grad, finite)) in enumerate(zip(self.runs, zip(*stats))):
             if self.status[r] != "ok":
                 continue
             if not (math.isfinite(loss) and finite):

@@ -50,7 +50,7 @@ def _class_dim(z: Tensor) -> tuple[Tensor, int]:
     """z or its transpose, and the class dim to normalise along: the one torch's CPU kernel runs fast on.
 
     torch vectorises (log_)softmax along its dim when that is the last one and across rows otherwise; with a few
-    classes and many rows the transposed call is ~10x faster (benchmarks/bench_training.py), same maths."""
+    classes and many rows the transposed call is ~10x faster (spirals' 480 × 3 logits: 5 µs, not 55), same maths."""
     if z.dim() >= 2 and z.shape[-2] > z.shape[-1]:
         return z.transpose(-1, -2), -2
     return z, -1
@@ -59,13 +59,13 @@ def _class_dim(z: Tensor) -> tuple[Tensor, int]:
 def softmax(z: Tensor) -> Tensor:
     """torch.softmax over the class (last) dim of z (..., K)."""
     t, dim = _class_dim(z)
-    return torch.softmax(t, dim).transpose(-1, -2).contiguous() if dim == -2 else torch.softmax(t, dim)
+    return torch.softmax(t, dim).transpose(-1, -2) if dim == -2 else torch.softmax(t, dim)
 
 
 def log_softmax(z: Tensor) -> Tensor:
     """torch.log_softmax over the class (last) dim of z (..., K)."""
     t, dim = _class_dim(z)
-    return torch.log_softmax(t, dim).transpose(-1, -2).contiguous() if dim == -2 else torch.log_softmax(t, dim)
+    return torch.log_softmax(t, dim).transpose(-1, -2) if dim == -2 else torch.log_softmax(t, dim)
 
 
 def _target(y: Tensor, like: Tensor) -> Tensor:
