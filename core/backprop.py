@@ -97,3 +97,18 @@ def _one_loss(entry: losses.Loss, options: dict, z: Tensor, y: Tensor, values: b
         leaf = z.detach().requires_grad_()
         (dz,) = torch.autograd.grad(entry.loss(leaf, y, **options).sum(), leaf)
     return value, dz
+
+
+def per_sample_grad_norms(params: dict[str, Tensor], outs: list[Tensor], dz: Tensor, activation: str) -> Tensor:
+    """‖∂ℓᵢ/∂θ‖ of each sample's own loss (R, N), given ∂ℓᵢ/∂zᵢ (R, N, K): one backward pass for every sample.
+
+    Layer l's gradient for sample i is δᵢaᵢᵀ (and δᵢ for its bias), whose norm² is ‖δᵢ‖²(‖aᵢ‖² + 1)."""
+    weights, _ = layers(params)
+    act_grad, n = ACTIVATION_GRADS[activation], dz.shape[1]
+    g, squared = dz, 0
+    for i in reversed(range(len(weights))):
+        a = outs[i][:, :n]
+        squared = squared + g.square().sum(-1) * (a.square().sum(-1) + 1)
+        if i:
+            g = act_grad(torch.bmm(g, weights[i]), a)
+    return squared.sqrt()

@@ -17,8 +17,16 @@ def make_mlp(input_dim: int, hidden: tuple[int, ...], outputs: int, activation: 
     for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
         if i:
             layers.append(ACTIVATIONS[activation]())
-        layers.append(nn.Linear(fan_in, fan_out, device="meta"))  # meta: no draw from torch's global RNG
-    return nn.Sequential(*layers).to_empty(device="cpu")
+        layers.append(_uninitialised_linear(fan_in, fan_out))
+    return nn.Sequential(*layers)
+
+
+def _uninitialised_linear(fan_in: int, fan_out: int) -> nn.Linear:
+    """nn.Linear with empty weights: built on meta (no draw from torch's global RNG), then given real storage
+    directly; Module.to_empty's meta path imports sympy, ~0.5 s of a fresh process's first Race."""
+    layer = nn.Linear(fan_in, fan_out, device="meta")
+    layer.weight, layer.bias = nn.Parameter(torch.empty(fan_out, fan_in)), nn.Parameter(torch.empty(fan_out))
+    return layer
 
 
 def init_params(model: nn.Module, generator: torch.Generator, init_scale: float) -> dict[str, torch.Tensor]:
