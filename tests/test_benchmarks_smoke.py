@@ -19,7 +19,7 @@ EXPECTED_LINES = [
     r"^  speed-up  apart/together +\d+\.\d\dx$",
     r"^\[3\] mini-batch 32, engine vs plain PyTorch \(same samples\): .* 1 batch 32 epochs",
     r"^\[4\] first visits, fresh process per page, after the home page \(AppTest server time\)$",
-    r"^  pages/1_theory\.py +\d+\.\d\d s  \(home first \d+\.\d\d s\)$",
+    r"^  pages/1_theory\.py +\d+\.\d\d s  \(cpu \d+\.\d\d s; home first \d+\.\d\d s\)$",
     r"^  (PASS|MISS)  Default preset engine \d+\.\d{3} s <= 0\.2 s$",
     r"^  (PASS|MISS)  Default preset engine/plain \d+\.\d\dx <= 0\.7x$",
     r"^  (PASS|MISS)  CLI --seeds 8 speed-up \d+\.\d\dx >= 3x$",
