@@ -78,7 +78,7 @@ def backward(params: dict[str, Tensor], outs: list[Tensor], g: Tensor, activatio
 def loss_terms(names: tuple[str, ...], options: list[dict], z: Tensor, y: Tensor, values: bool = True):
     """Per-sample losses (R, N) (None unless `values`) and ∂ℓᵢ/∂zᵢ (R, N, K) of seed-major runs: loss j's are z[j::L]."""
     parts = [
-        _one_loss(losses.get(name), opts, z[j :: len(names)], y[j :: len(names)], values)
+        loss_and_dlogits(losses.get(name), opts, z[j :: len(names)], y[j :: len(names)], values)
         for j, (name, opts) in enumerate(zip(names, options))
     ]
     if len(parts) == 1:  # contiguous like the stacked case: a reduction's order must not depend on how many losses race
@@ -88,7 +88,8 @@ def loss_terms(names: tuple[str, ...], options: list[dict], z: Tensor, y: Tensor
     return (torch.stack([v for v, _ in parts], 1).flatten(0, 1) if values else None), dz
 
 
-def _one_loss(entry: losses.Loss, options: dict, z: Tensor, y: Tensor, values: bool):
+def loss_and_dlogits(entry: losses.Loss, options: dict, z: Tensor, y: Tensor, values: bool = True):
+    """Per-sample losses (None unless `values`) and ∂ℓᵢ/∂zᵢ of one registry loss: its closed form when it has one."""
     value = entry.loss(z, y, **options) if values else None
     if entry.dlogits is not None:
         return value, entry.dlogits(z, y, **options)

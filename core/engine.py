@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import torch
 
 from core import losses
-from core.backprop import backward, flat_views, layer_outputs, loss_terms
+from core.backprop import backward, flat_views, layer_outputs, loss_and_dlogits, loss_terms
 from core.config import RunConfig
 from core.data import Dataset, make_dataset
 from core.models import init_params, make_mlp, stacked_forward
@@ -72,7 +72,7 @@ class Race:
     def dlogits(self, r: int, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Closed-form ∂ℓᵢ/∂zᵢ of run r's loss (with its config options); z (N, K) -> (N, K)."""
         name = self.runs[r][0]
-        return losses.get(name).dlogits(z, y, **self.config.loss_options(name))
+        return loss_and_dlogits(losses.get(name), self.config.loss_options(name), z, y, values=False)[1]
 
     def _backward(self, outs: list[torch.Tensor], dz: torch.Tensor) -> None:
         """Gradient of each live run's mean loss into flat_grad; ∂L/∂z of a mean is (1/n)·∂ℓᵢ/∂zᵢ."""

@@ -164,10 +164,13 @@ def test_loss_without_closed_form_trains_through_autograd(float64, monkeypatch):
     config = RunConfig(samples=80, hidden=(5,), losses=("ce", "mse"), epochs=3, optimizer="sgd", lr=0.5)
     closed = float64_race(config)
     closed.advance(3)
+    z, y = closed.logits(closed.data.x_train)[1], closed.data.y_train
+    closed_form = closed.dlogits(1, z, y)
     for name in config.losses:
         monkeypatch.setitem(losses.LOSSES, name, dataclasses.replace(losses.get(name), dlogits=None))
     fallback = float64_race(config)
     fallback.advance(3)
+    torch.testing.assert_close(fallback.dlogits(1, z, y), closed_form, **TOL)
     for a, b in zip(closed.history, fallback.history):
         assert a.keys() == b.keys() and all(a[k] == pytest.approx(b[k], rel=1e-10) for k in a if k not in ("run", "status"))
 
