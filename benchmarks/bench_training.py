@@ -61,9 +61,14 @@ def describe(config: RunConfig) -> str:
     )
 
 
-def timing_line(label: str, times: list[float]) -> str:
-    """`label  median X s  (best Y s)`."""
-    return f"  {label:<40} {statistics.median(times):8.3f} s  (best {min(times):.3f} s)"
+def timing_line(label: str, times: list[float], cpu: list[float]) -> str:
+    """`label  median X s  (best Y s, cpu Z s)`: wall times, and the median CPU time of this process."""
+    return f"  {label:<40} {statistics.median(times):8.3f} s  (best {min(times):.3f} s, cpu {statistics.median(cpu):.3f} s)"
+
+
+def ratio_line(label: str, wall: float, cpu: float) -> str:
+    """`label  X.XXx  (cpu Y.YYx)`."""
+    return f"  {label:<40} {wall:7.2f}x  (cpu {cpu:.2f}x)"
 
 
 def verdict(ok: bool, text: str) -> str:
@@ -74,11 +79,13 @@ def verdict(ok: bool, text: str) -> str:
 def bench_vs_plain(label: str, config: RunConfig, repeats: int) -> tuple[float, float]:
     """Print engine vs plain loop on one config; return (engine median seconds, engine/plain ratio)."""
     print(f"{label}: {describe(config)}")
-    times = time_interleaved({"engine": lambda: train_engine(config), "plain": lambda: train_plain(config)}, repeats)
+    cpu: dict[str, list[float]] = {}
+    fns = {"engine": lambda: train_engine(config), "plain": lambda: train_plain(config)}
+    times = time_interleaved(fns, repeats, cpu)
     engine, plain = statistics.median(times["engine"]), statistics.median(times["plain"])
-    print(timing_line(f"engine  Race(config).advance({config.epochs})", times["engine"]))
-    print(timing_line(f"plain   {len(config.losses)} x nn.Sequential + SGD loop", times["plain"]))
-    print(f"  ratio   engine/plain                     {engine / plain:8.2f}x")
+    print(timing_line(f"engine  Race(config).advance({config.epochs})", times["engine"], cpu["engine"]))
+    print(timing_line(f"plain   {len(config.losses)} x nn.Sequential + SGD loop", times["plain"], cpu["plain"]))
+    print(ratio_line("ratio   engine/plain", engine / plain, statistics.median(cpu["engine"]) / statistics.median(cpu["plain"])))
     return engine, engine / plain
 
 
@@ -87,11 +94,13 @@ def bench_cli_seeds(config: RunConfig, repeats: int) -> float:
     together = [replace(config, seeds=SEEDS)]
     apart = [replace(config, seed=config.seed + k) for k in range(SEEDS)]  # seed k's data: same sizes and work
     print(f"[2] CLI, {SEEDS} seeds x {len(config.losses)} losses: {describe(config)}")
-    times = time_interleaved({"together": lambda: run_cli(together), "apart": lambda: run_cli(apart)}, repeats)
+    cpu: dict[str, list[float]] = {}
+    times = time_interleaved({"together": lambda: run_cli(together), "apart": lambda: run_cli(apart)}, repeats, cpu)
     fast, slow = statistics.median(times["together"]), statistics.median(times["apart"])
-    print(timing_line(f"together  python -m core train --seeds {SEEDS}", times["together"]))
-    print(timing_line(f"apart     {SEEDS} x ... --seeds 1", times["apart"]))
-    print(f"  speed-up  apart/together                 {slow / fast:8.2f}x")
+    print(timing_line(f"together  python -m core train --seeds {SEEDS}", times["together"], cpu["together"]))
+    print(timing_line(f"apart     {SEEDS} x ... --seeds 1", times["apart"], cpu["apart"]))
+    cpu_speedup = statistics.median(cpu["apart"]) / statistics.median(cpu["together"])
+    print(ratio_line("speed-up  apart/together", slow / fast, cpu_speedup))
     return slow / fast
 
 
