@@ -147,7 +147,8 @@ class Race:
 
 
 def warm_up() -> None:
-    """Train one tiny race: torch imports its compiler stack on the first optimizer (~1.4 s), so pay it early."""
+    """Train one tiny race so a process's first real one finds every kernel loaded (torch.optim's first step, which
+    imported torch's compiler stack, ~1.4 s, is no longer on the engine's path)."""
     Race(RunConfig(samples=40, hidden=(4,), epochs=1)).advance(1)
 
 
