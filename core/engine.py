@@ -6,9 +6,11 @@ from collections.abc import Iterator
 import torch
 
 from core import losses
+from core.backprop import backward, flat_views, layer_outputs, loss_and_dlogits, loss_terms
 from core.config import RunConfig
 from core.data import Dataset, make_dataset
 from core.models import init_params, make_mlp, stacked_forward
+from core.optimizers import make_optimizer
 
 RECORD_COLUMNS = ["run", "seed", "epoch", "loss", "accuracy", "val_accuracy", "mean_dlogit_norm", "grad_norm", "status"]
 ORDER_SEED_OFFSET = 7919  # batch order draws from its own stream, so changing batch size never changes init
@@ -30,13 +32,15 @@ class Race:
         outputs = losses.output_size(config.losses[0], self.data.num_classes)
         self.model = make_mlp(self.data.input_dim, config.hidden, outputs, config.activation)
         inits = {s: init_params(self.model, torch.Generator().manual_seed(s), config.init_scale) for _, s in self.runs}
-        self.params = {
-            name: torch.stack([inits[s][name] for _, s in self.runs]).requires_grad_()  # (R, ...)
-            for name in inits[config.seed]
-        }
-        opt = torch.optim.Adam if config.optimizer == "adam" else torch.optim.SGD
-        kwargs = {} if config.optimizer == "adam" else {"momentum": config.momentum}
-        self.optimizer = opt(self.params.values(), lr=config.lr, **kwargs)  # elementwise: runs stay independent
+        shapes = {name: tuple(value.shape) for name, value in inits[config.seed].items()}
+        self.flat = torch.cat([torch.stack([inits[s][name] for _, s in self.runs]).flatten(1) for name in shapes], 1)
+        self.params = flat_views(self.flat, shapes)  # name -> (R, ...) views of the one (R, P) buffer
+        self.flat_grad = torch.zeros_like(self.flat)
+        self.grads = flat_views(self.flat_grad, shapes)
+        self.optimizer = make_optimizer(config)  # elementwise: runs stay independent
+        self.loss_options = [config.loss_options(name) for name in config.losses]
+        self.x_eval = torch.cat([self.data.x_train, self.data.x_val])  # one forward gives the loss and val accuracy
+        self.y_eval = torch.cat([self.data.y_train, self.data.y_val])
         self.order_generators = {s: torch.Generator().manual_seed(s + ORDER_SEED_OFFSET) for _, s in self.runs}
         self.alive = torch.ones(len(self.runs), dtype=torch.bool)
         self.status = ["ok"] * len(self.runs)
@@ -46,16 +50,20 @@ class Race:
 
     @property
     def done(self) -> bool:
-        return self.epoch >= self.config.epochs or not bool(self.alive.any())
+        return self.epoch >= self.config.epochs or "ok" not in self.status
+
+    @property
+    def train_probs(self) -> torch.Tensor:
+        """Class probabilities (R, N, C) on the training set at the last evaluation (views ask; training doesn't)."""
+        return losses.probabilities(self.config.losses[0], self.train_logits)
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Logits of every run on shared inputs x (N, D) -> (R, N, K)."""
         return stacked_forward(self.params, x, self.config.activation)
 
     def probabilities(self, x: torch.Tensor) -> torch.Tensor:
-        """Predicted class probabilities (R, N, C), no autograd."""
-        with torch.no_grad():
-            return losses.probabilities(self.config.losses[0], self.logits(x))
+        """Predicted class probabilities (R, N, C)."""
+        return losses.probabilities(self.config.losses[0], self.logits(x))
 
     def run_params(self, r: int) -> dict[str, torch.Tensor]:
         """Detached parameters of run r, for torch.func.functional_call(self.model, ...)."""
@@ -64,63 +72,53 @@ class Race:
     def dlogits(self, r: int, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Closed-form ∂ℓᵢ/∂zᵢ of run r's loss (with its config options); z (N, K) -> (N, K)."""
         name = self.runs[r][0]
-        return losses.get(name).dlogits(z, y, **self.config.loss_options(name))
+        return loss_and_dlogits(losses.get(name), self.config.loss_options(name), z, y, values=False)[1]
 
-    def _per_run_loss(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Mean loss of each run: z (R, N, K), y (R, N) -> (R,). Runs are seed-major, so loss j's are z[j::L]."""
-        names = self.config.losses
-        parts = [
-            losses.get(name).loss(z[j :: len(names)], y[j :: len(names)], **self.config.loss_options(name)).mean(-1)
-            for j, name in enumerate(names)
-        ]  # (seeds,) each
-        return torch.stack(parts, 1).flatten()  # (seeds, L) -> (R,) in run order
+    def _backward(self, outs: list[torch.Tensor], dz: torch.Tensor) -> None:
+        """Gradient of each live run's mean loss into flat_grad; ∂L/∂z of a mean is (1/n)·∂ℓᵢ/∂zᵢ."""
+        backward(self.params, outs, dz / dz.shape[1], self.config.activation, self.grads)
+        self._stop_dead()
 
-    def _backward(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Per-run mean loss; grads of every live run's own loss land in its slice of the params."""
-        self.optimizer.zero_grad()
-        per_run = self._per_run_loss(z, y)
-        per_run[self.alive].sum().backward()  # runs share no parameters, so the sum separates
-        return per_run.detach()
+    def _stop_dead(self) -> None:
+        """A diverged run gets no further gradient (masking by assignment: NaN · 0 would stay NaN)."""
+        dead = [r for r, status in enumerate(self.status) if status != "ok"]
+        if dead:
+            self.flat_grad[dead] = 0
 
     def _evaluate(self) -> list[dict]:
         """Full-batch loss and gradient at the current weights (reused by a full-batch step), plus metrics."""
-        d, R = self.data, len(self.runs)
-        z = self.logits(d.x_train)  # (R, N, K)
-        z.retain_grad()  # ∂L/∂z of the mean loss is (1/N)·∂ℓᵢ/∂zᵢ: the per-sample logit gradients, for free
-        y = d.y_train.expand(R, -1)  # (R, N)
-        per_run = self._backward(z, y)
-        with torch.no_grad():
-            grad_sq = sum(p.grad.flatten(1).pow(2).sum(1) for p in self.params.values())  # (R,)
-            weights_ok = torch.stack([p.flatten(1).isfinite().all(1) for p in self.params.values()]).all(0)
-            self.train_probs = losses.probabilities(self.config.losses[0], z)  # (R, N, C), reused by views
-            acc = (self.train_probs.argmax(-1) == y).float().mean(-1)
-            val_acc = (
-                losses.predictions(self.config.losses[0], self.logits(d.x_val)).eq(d.y_val).float().mean(-1)
-                if len(d.y_val)
-                else torch.full((R,), float("nan"))
-            )
-            dl_norm = z.grad.norm(dim=-1).mean(-1) * len(d.y_train)  # (R,) mean over samples of ‖∂ℓᵢ/∂zᵢ‖
-        stats = zip(per_run.tolist(), acc.tolist(), val_acc.tolist(), dl_norm.tolist(), grad_sq.sqrt().tolist())
+        R, N = len(self.runs), len(self.data.y_train)
+        outs = layer_outputs(self.params, self.x_eval, self.config.activation)
+        z = outs[-1][:, :N]  # (R, N, K); rows past N are the validation set's
+        per_sample, dz = loss_terms(self.config.losses, self.loss_options, z, self.data.y_train.expand(R, -1))
+        self._backward(outs, dz)
+        self.train_logits = z
+        correct = (losses.predictions(self.config.losses[0], outs[-1]) == self.y_eval).float()  # (R, N + N_val)
+        weights_ok = self.flat.isfinite().all(1).float()
+        dlogit_norm = torch.linalg.vector_norm(dz, dim=-1).mean(-1)
+        metrics = [
+            per_sample.mean(-1),
+            correct[:, :N].mean(-1),
+            correct[:, N:].mean(-1),
+            dlogit_norm,
+            torch.linalg.vector_norm(self.flat_grad, dim=1),
+        ]
+        stats = torch.stack([*metrics, weights_ok]).tolist()  # one conversion for every run; no val set: mean = NaN
         records = []
-        for r, ((name, seed), (loss, accuracy, val_accuracy, dlogit, grad)) in enumerate(zip(self.runs, stats)):
-            if not self.alive[r]:
+        for r, ((name, seed), (loss, accuracy, val_accuracy, dlogit, grad, finite)) in enumerate(zip(self.runs, zip(*stats))):
+            if self.status[r] != "ok":
                 continue
-            if not (math.isfinite(loss) and bool(weights_ok[r])):
+            if not (math.isfinite(loss) and finite):
                 what = "loss" if not math.isfinite(loss) else "weights"
                 self.status[r] = f"diverged at epoch {self.epoch} ({what} became NaN/inf)"
                 self.alive[r] = False
-                self.params_grad_zero(r)
             records.append({
                 "run": name, "seed": seed, "epoch": self.epoch, "loss": loss, "accuracy": accuracy,
                 "val_accuracy": val_accuracy, "mean_dlogit_norm": dlogit, "grad_norm": grad, "status": self.status[r],
             })  # fmt: skip
+        self._stop_dead()
         self.history += records
         return records
-
-    def params_grad_zero(self, r: int) -> None:
-        """Stop a diverged run: its slice gets no further gradient."""
-        for p in self.params.values():
-            p.grad[r] = 0
 
     def _minibatch_epoch(self) -> None:
         d, B = self.data, self.config.batch_size
@@ -128,10 +126,10 @@ class Race:
         order = torch.stack([perms[s] for _, s in self.runs])  # (R, N): runs with one seed share the order
         for start in range(0, order.shape[1], B):
             idx = order[:, start : start + B]  # (R, b)
-            self._backward(stacked_forward(self.params, d.x_train[idx], self.config.activation), d.y_train[idx])
-            for r in (~self.alive).nonzero().flatten().tolist():
-                self.params_grad_zero(r)
-            self.optimizer.step()
+            outs = layer_outputs(self.params, d.x_train[idx], self.config.activation)
+            _, dz = loss_terms(self.config.losses, self.loss_options, outs[-1], d.y_train[idx], values=False)
+            self._backward(outs, dz)
+            self.optimizer.step(self.flat, self.flat_grad)
 
     def advance(self, epochs: int = 1) -> list[dict]:
         """Train up to `epochs` more epochs (fewer if done); return the new records."""
@@ -142,14 +140,15 @@ class Race:
             if 0 < self.config.batch_size < len(self.data.y_train):
                 self._minibatch_epoch()
             else:
-                self.optimizer.step()  # full batch: the gradient _evaluate just computed
+                self.optimizer.step(self.flat, self.flat_grad)  # full batch: the gradient _evaluate just computed
             self.epoch += 1
             new += self._evaluate()
         return new
 
 
 def warm_up() -> None:
-    """Train one tiny race: torch imports its compiler stack on the first optimizer (~1.4 s), so pay it early."""
+    """Train one tiny race so a process's first real one finds every kernel loaded (torch.optim's first step, which
+    imported torch's compiler stack, ~1.4 s, is no longer on the engine's path)."""
     Race(RunConfig(samples=40, hidden=(4,), epochs=1)).advance(1)
 
 

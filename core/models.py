@@ -5,6 +5,8 @@ import math
 import torch
 from torch import nn
 
+from core.backprop import layer_outputs
+
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 
 
@@ -15,8 +17,16 @@ def make_mlp(input_dim: int, hidden: tuple[int, ...], outputs: int, activation: 
     for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
         if i:
             layers.append(ACTIVATIONS[activation]())
-        layers.append(nn.Linear(fan_in, fan_out, device="meta"))  # meta: no draw from torch's global RNG
-    return nn.Sequential(*layers).to_empty(device="cpu")
+        layers.append(_uninitialised_linear(fan_in, fan_out))
+    return nn.Sequential(*layers)
+
+
+def _uninitialised_linear(fan_in: int, fan_out: int) -> nn.Linear:
+    """nn.Linear with empty weights: built on meta (no draw from torch's global RNG), then given real storage
+    directly; Module.to_empty's meta path imports sympy, ~0.5 s of a fresh process's first Race."""
+    layer = nn.Linear(fan_in, fan_out, device="meta")
+    layer.weight, layer.bias = nn.Parameter(torch.empty(fan_out, fan_in)), nn.Parameter(torch.empty(fan_out))
+    return layer
 
 
 def init_params(model: nn.Module, generator: torch.Generator, init_scale: float) -> dict[str, torch.Tensor]:
@@ -32,12 +42,4 @@ def init_params(model: nn.Module, generator: torch.Generator, init_scale: float)
 
 def stacked_forward(params: dict[str, torch.Tensor], x: torch.Tensor, activation: str) -> torch.Tensor:
     """R models at once: params have a leading run dim; x (R, N, D) or (N, D) shared -> logits (R, N, K)."""
-    weights = [v for k, v in params.items() if k.endswith("weight")]  # (R, out, in) each, in layer order
-    biases = [v for k, v in params.items() if k.endswith("bias")]  # (R, out)
-    act = torch.tanh if activation == "tanh" else torch.relu
-    h = x if x.dim() == 3 else x.expand(weights[0].shape[0], *x.shape)  # (R, N, D)
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        if i:
-            h = act(h)
-        h = torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))  # (R, N, out)
-    return h
+    return layer_outputs(params, x, activation)[-1]

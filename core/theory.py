@@ -66,17 +66,23 @@ def neuron_gradients(w: float, b: float, cost: str, x: float = 1.0, y: float = 0
 
 
 def slowdown(lr: float, epochs: int) -> pd.DataFrame:
-    """Nielsen's experiment: one neuron, input 1, target 0, from both starts, trained with both costs by SGD."""
-    rows = []
-    for start, (w0, b0) in NIELSEN_STARTS.items():
-        for cost in COSTS:
-            params = torch.tensor([w0, b0], dtype=torch.float64, requires_grad=True)
-            optimizer = torch.optim.SGD([params], lr=lr)
-            for epoch in range(epochs + 1):
-                a = torch.sigmoid(params[0] * 1.0 + params[1])  # input x = 1
-                c = _cost(a, cost, 0.0)  # target y = 0
-                rows.append((start, cost, epoch, a.item(), c.item()))
-                optimizer.zero_grad()
-                c.backward()
-                optimizer.step()
-    return pd.DataFrame(rows, columns=["start", "cost", "epoch", "output", "cost_value"])
+    """Nielsen's experiment: one neuron, input 1, target 0, from both starts, trained with both costs by gradient
+    descent; the four runs step together on each cost's closed-form ∂C/∂z (tests/test_theory.py: autograd + torch.optim)."""
+    runs = [(start, cost, w, b) for start, (w, b) in NIELSEN_STARTS.items() for cost in COSTS]
+    params = torch.tensor([[w, b] for *_, w, b in runs], dtype=torch.float64)  # (4, 2): w, b per run
+    quadratic = torch.tensor([cost == "quadratic" for _, cost, *_ in runs])
+    y = torch.zeros(len(runs), dtype=torch.long)  # target 0
+    outputs, costs = [], []
+    for _ in range(epochs + 1):
+        z = (params[:, 0] * 1.0 + params[:, 1]).unsqueeze(-1)  # input x = 1; (4, 1)
+        a = torch.sigmoid(z).squeeze(-1)
+        outputs.append(a)
+        costs.append(torch.where(quadratic, _cost(a, "quadratic", 0.0), _cost(a, "cross-entropy", 0.0)))
+        half_mse = 0.5 * losses.get("mse-sigmoid").dlogits(z, y)  # Nielsen's ½(a − y)²: (a − y)σ′(z)
+        dz = torch.where(quadratic.unsqueeze(-1), half_mse, losses.get("bce").dlogits(z, y))  # (4, 1); CE: a − y
+        params.add_(dz.expand(-1, 2), alpha=-lr)  # ∂C/∂w = x·∂C/∂z = ∂C/∂b: torch.optim.SGD's update
+    a, c = torch.stack(outputs, 1).flatten().tolist(), torch.stack(costs, 1).flatten().tolist()  # run-major
+    index = [(start, cost, epoch) for start, cost, *_ in runs for epoch in range(epochs + 1)]
+    return pd.DataFrame(
+        [(*key, out, cost) for key, out, cost in zip(index, a, c)], columns=["start", "cost", "epoch", "output", "cost_value"]
+    )

@@ -102,7 +102,10 @@ def draw(view: grad_charts.View) -> None:
     names = {"p_true": "p(true)", "dlogit_norm": "‖∂ℓ/∂z‖", "param_grad_norm": "‖∂ℓ/∂θ‖"}
     fmt = {c: st.column_config.NumberColumn(label, format="%.3g") for c, label in names.items()}
     right.dataframe(view.extremes, hide_index=True, column_config=fmt, height=420)
-    right.caption("Computed with torch.func: vmap over grad of each sample's own loss (core/grads.py).")
+    right.caption(
+        "A layer's gradient for one sample is δᵢaᵢᵀ, of norm ‖δᵢ‖·‖aᵢ‖: one backward pass gives every sample's "
+        "(core/backprop.py), equal to torch.func's vmap over grad of each sample's own loss (tests/test_grads.py)."
+    )
 
 
 @st.fragment(run_every=PLAY_SECONDS if playing else None)

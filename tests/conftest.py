@@ -4,6 +4,9 @@ import pytest
 import torch
 
 from core.config import RunConfig
+from ui import specs
+
+specs.VALIDATE = True  # every cached Vega-Lite spec a test builds is checked against the schema (ui/specs.py)
 
 
 @pytest.fixture

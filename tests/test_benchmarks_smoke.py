@@ -6,18 +6,25 @@ import torch
 
 from benchmarks.bench_training import main
 
+TIME = r"\d+\.\d{3} s  \(best \d+\.\d{3} s, cpu \d+\.\d{3} s\)"
 EXPECTED_LINES = [
     r"^torch .*, 1 threads \(as ui/shell\.py sets for the app\); median of 1 \(\[2\]: 1\) after a warm-up$",
     r"^\[1\] Default preset, engine vs plain PyTorch: spirals C=3 N=60, .* 5 full-batch epochs, losses ce\+mse$",
-    r"^  engine  Race\(config\)\.advance\(5\) +\d+\.\d{3} s  \(best \d+\.\d{3} s\)$",
-    r"^  plain   2 x nn\.Sequential \+ SGD loop +\d+\.\d{3} s  \(best \d+\.\d{3} s\)$",
-    r"^  ratio   engine/plain +\d+\.\d\dx$",
-    r"^\[2\] 8 seeds x 2 losses = 16 runs: ",
-    r"^  vectorized  one Race, seeds=8 +\d+\.\d{3} s",
-    r"^  one by one  16 single-run Races +\d+\.\d{3} s",
-    r"^  speed-up    one-by-one/vectorized +\d+\.\d\dx$",
-    r"^  (PASS|MISS)  Default preset engine \d+\.\d{3} s <= 0\.5 s \(engine/plain \d+\.\d\dx\)$",
-    r"^  (PASS|MISS)  vectorized seeds speed-up \d+\.\d\dx >= 2x$",
+    rf"^  engine  Race\(config\)\.advance\(5\) +{TIME}$",
+    rf"^  plain   2 x nn\.Sequential \+ SGD loop +{TIME}$",
+    r"^  ratio   engine/plain +\d+\.\d\dx  \(cpu \d+\.\d\dx\)$",
+    r"^\[2\] CLI, 8 seeds x 2 losses: ",
+    rf"^  together  python -m core train --seeds 8 +{TIME}$",
+    rf"^  apart     8 x \.\.\. --seeds 1 +{TIME}$",
+    r"^  speed-up  apart/together +\d+\.\d\dx  \(cpu \d+\.\d\dx\)$",
+    r"^\[3\] mini-batch 32, engine vs plain PyTorch \(same samples\): .* 1 batch 32 epochs",
+    r"^\[4\] first visits, fresh process per page, after the home page \(AppTest server time\)$",
+    r"^  pages/1_theory\.py +\d+\.\d\d s  \(cpu \d+\.\d\d s; home first \d+\.\d\d s\)$",
+    r"^  (PASS|MISS)  Default preset engine \d+\.\d{3} s <= 0\.2 s$",
+    r"^  (PASS|MISS)  Default preset engine/plain \d+\.\d\dx <= 0\.7x$",
+    r"^  (PASS|MISS)  CLI --seeds 8 speed-up \d+\.\d\dx >= 3x$",
+    r"^  (PASS|MISS)  mini-batch 32 engine/plain per sample \d+\.\d\dx <= 1x$",
+    r"^  (PASS|MISS)  first visit pages/1_theory\.py \d+\.\d\d s <= 1 s$",
 ]
 
 

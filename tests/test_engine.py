@@ -109,3 +109,10 @@ def test_advance_stops_at_epochs(small_config):
     race = Race(small_config)
     assert len(race.advance(100)) == 2 * 5 and race.done and race.epoch == 5
     assert race.advance(1) == []
+
+
+def test_runs_stay_bit_identical_alone_with_many_classes_losses_and_seeds():
+    cfg = RunConfig(samples=200, classes=10, hidden=(12, 12), epochs=4, losses=("ce", "mse", "mae"), seeds=2, batch_size=32)
+    race, alone = Race(cfg), Race(replace(cfg, losses=("mse",), seeds=1))
+    race.advance(4), alone.advance(4)
+    assert by_run(race.history, "mse") == by_run(alone.history, "mse")

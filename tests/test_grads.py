@@ -6,7 +6,8 @@ from torch.func import functional_call
 
 from core import losses
 from core.config import RunConfig
-from core.engine import Race
+from core.data import Dataset
+from core.engine import Race, load_dataset
 from core.grads import param_grad_norms, sample_table
 
 
@@ -46,3 +47,23 @@ def test_sample_table_columns_and_values():
     p_true = ce.p_true.to_numpy()
     expected = ((probs**2).sum(1) - p_true**2 + (1 - p_true) ** 2) ** 0.5
     assert ce.dlogit_norm.to_numpy() == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("hidden", [(), (5,), (5, 4), (3, 5, 4), (4, 3, 5, 2)], ids=lambda h: f"depth{len(h)}")
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize(
+    "loss_names,classes", [(("ce", "mse", "softmax-ce", "mse-logits", "mae"), 3), (("bce", "mse-sigmoid"), 2)]
+)
+def test_closed_form_param_norms_equal_torch_func(float64, loss_names, classes, hidden, activation):
+    """sample_table's ‖∂ℓᵢ/∂θ‖ = √Σ ‖δᵢ‖²(‖aᵢ‖² + 1) per layer, against vmap(grad) of each sample's own loss."""
+    config = RunConfig(samples=40, hidden=hidden, activation=activation, classes=classes, losses=loss_names, epochs=2,
+                       dataset="blobs", square_k=2.0, square_m=3.0, init_scale=2.0)  # fmt: skip
+    d = load_dataset(config)
+    race = Race(config, Dataset(d.name, d.num_classes, d.x_train.double(), d.y_train, d.x_val.double(), d.y_val))
+    race.advance(2)
+    table = sample_table(race)
+    for r, (name, _) in enumerate(race.runs):
+        options = config.loss_options(name)
+        expected = param_grad_norms(race.model, race.run_params(r), name, race.data.x_train, race.data.y_train, **options)
+        got = torch.tensor(table[table.run == name].param_grad_norm.to_numpy())
+        torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)

@@ -137,3 +137,11 @@ def test_exported_code_line_equals_the_registry_loss(name):
     z = z.float()
     code = eval(f"lambda logits, y, C: {L.get(name).code}", {"nn": nn, "F": F, "torch": torch})
     torch.testing.assert_close(code(z, y, C), L.get(name).loss(z, y).mean(), atol=1e-6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(480, 3), (2, 7, 10), (3, 1000), (5,)], ids=str)
+def test_softmax_helpers_equal_torch_on_either_layout(shape):
+    """losses.softmax picks torch's faster kernel by shape (rows vs classes); the values are torch's either way."""
+    z = 30 * torch.randn(*shape, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(L.softmax(z), torch.softmax(z, -1), atol=1e-7, rtol=1e-6)
+    torch.testing.assert_close(L.log_softmax(z), torch.log_softmax(z, -1), atol=1e-5, rtol=1e-6)

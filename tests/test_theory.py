@@ -2,10 +2,21 @@
 
 import json
 
+import pandas as pd
 import pytest
 import torch
 
-from core.theory import neuron_curves, neuron_gradients, neuron_point, neuron_values, slowdown, z_grid
+from core.theory import (
+    COSTS,
+    NIELSEN_STARTS,
+    _cost,
+    neuron_curves,
+    neuron_gradients,
+    neuron_point,
+    neuron_values,
+    slowdown,
+    z_grid,
+)
 from ui import theory_charts
 
 
@@ -62,3 +73,21 @@ def test_slowdown_training_matches_the_closed_form_first_step():
     assert a1 == pytest.approx(torch.sigmoid(torch.tensor(4.0 - 2 * 0.15 * g, dtype=torch.float64)).item(), rel=1e-12)
     slow = slowdown(lr=0.15, epochs=300).groupby(["start", "cost"]).output.last()
     assert slow[("(w, b) = (2, 2)", "cross-entropy")] < 0.1 < slow[("(w, b) = (2, 2)", "quadratic")]
+
+
+def test_slowdown_equals_autograd_and_torch_optim():
+    """The closed-form lockstep training against the textbook loop: autograd through the cost, torch.optim.SGD."""
+    rows = []
+    for start, (w0, b0) in NIELSEN_STARTS.items():
+        for cost in COSTS:
+            params = torch.tensor([w0, b0], dtype=torch.float64, requires_grad=True)
+            optimizer = torch.optim.SGD([params], lr=0.3)
+            for epoch in range(41):
+                a = torch.sigmoid(params[0] * 1.0 + params[1])
+                c = _cost(a, cost, 0.0)
+                rows.append((start, cost, epoch, a.item(), c.item()))
+                optimizer.zero_grad()
+                c.backward()
+                optimizer.step()
+    expected = pd.DataFrame(rows, columns=["start", "cost", "epoch", "output", "cost_value"])
+    pd.testing.assert_frame_equal(slowdown(lr=0.3, epochs=40), expected, rtol=1e-10, atol=0)

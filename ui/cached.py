@@ -7,10 +7,10 @@ those belong to one session. st.cache_data arguments are config.to_dict() string
 import pandas as pd
 import streamlit as st
 
-from core import misuse
+from core import misuse, shipped
 from core.config import RunConfig
 from core.engine import RECORD_COLUMNS
-from core.experiments import calibration_report, class_sweep, noise_sweep, trained
+from core.experiments import calibration_report, trained
 from core.grads import sample_table
 from core.snapshots import Snapshot, epoch_zero
 from core.timeline import timeline
@@ -36,12 +36,14 @@ def calibration(values: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFrame:
-    return noise_sweep(RunConfig.from_dict(values), list(levels))
+    """core.experiments.noise_sweep; the page's default is shipped (core/shipped.py)."""
+    return shipped.table("label_noise", values, levels)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
-    return class_sweep(RunConfig.from_dict(values), list(counts), k, m)
+    """core.experiments.class_sweep; the page's and the tour's default is shipped (core/shipped.py)."""
+    return shipped.table("class_counts", values, counts, k, m)
 
 
 @st.cache_data(show_spinner="Training with checkpoints…", max_entries=8)

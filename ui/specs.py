@@ -7,6 +7,10 @@ second, so a builder decorated with @frozen returns a cached dict that st.vega_l
 import copy
 import functools
 
+# Altair's schema check is a development check, ~0.1 s a spec and a quarter of a first visit to the per-sample
+# page: the tests turn it on for every spec they build (tests/conftest.py), the server skips it.
+VALIDATE = False
+
 
 def _inherit(spec):
     """Drop Altair's placeholder {"name": "empty"} data so data-less views read the data st.vega_lite_chart ships."""
@@ -28,7 +32,7 @@ def frozen(build):
     `.shared(...)` hands out the cached dict itself, for a live frame's st.vega_lite_chart: it copies the top
     level before changing it and leaves the rest alone unless a legend title is None (tests/test_race_views.py).
     """
-    cached = functools.lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict()))
+    cached = functools.lru_cache(maxsize=64)(lambda *args, **kwargs: _inherit(build(*args, **kwargs).to_dict(validate=VALIDATE)))
     copied = functools.wraps(build)(lambda *args, **kwargs: copy.deepcopy(cached(*args, **kwargs)))
     copied.shared = cached
     return copied

@@ -1,0 +1,63 @@
+"""First visits: each page's server time on a fresh process, after the home page (AppTest, as tests/apptest.py runs pages)."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST_VISIT_TARGET = 1.0  # seconds of server time for a page's first visit at its defaults (issue 13)
+TOUR_STEPS = 6  # Next, six times: every one of the seven steps
+
+
+def visit(script: str, steps: int = 0) -> dict[str, float]:
+    """Home page, then `script` once (then `steps` of the tour's Next): wall seconds of each run, and the page's CPU
+    seconds (this process: the server's; a busy shared machine stretches wall time, much less CPU time)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    start = time.perf_counter()
+    at.run()
+    times = {"home": time.perf_counter() - start}
+    at.switch_page(script)
+    start, cpu = time.perf_counter(), time.process_time()
+    at.run()
+    times["page"], times["page cpu"] = time.perf_counter() - start, time.process_time() - cpu
+    assert not at.exception, at.exception
+    for step in range(steps):
+        start, cpu = time.perf_counter(), time.process_time()
+        at.button(key="tour.next").click().run()
+        times[f"step {step + 2}"], times[f"step {step + 2} cpu"] = time.perf_counter() - start, time.process_time() - cpu
+        assert not at.exception, at.exception
+    return times
+
+
+def visit_fresh(script: str, steps: int = 0) -> dict[str, float]:
+    """`visit` in a new Python process: a freshly started server's first visit."""
+    code = f"import json; from benchmarks.first_visit import visit; print(json.dumps(visit({script!r}, {steps})))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError(f"{script}: {done.stderr.strip().splitlines()[-1:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def pages() -> list[str]:
+    """Every page but home, in the navigation's order."""
+    sys.path.insert(0, str(ROOT))
+    from ui.shell import PAGES
+
+    return [page.script for page in PAGES if page.script != "app.py"]
+
+
+def bench_first_visits(quick: bool = False) -> dict[str, float]:
+    """Print one row per page (and tour step); return the slowest server time of each page's visit."""
+    print("[4] first visits, fresh process per page, after the home page (AppTest server time)")
+    worst = {}
+    for script in pages()[:1] if quick else pages():
+        times = visit_fresh(script, TOUR_STEPS if "tour" in script else 0)
+        steps = {k: v for k, v in times.items() if k.startswith("step") and not k.endswith("cpu")}
+        extra = "".join(f", {k} {v:.2f} s (cpu {times[k + ' cpu']:.2f})" for k, v in steps.items())
+        print(f"  {script:<36} {times['page']:6.2f} s  (cpu {times['page cpu']:.2f} s; home first {times['home']:.2f} s{extra})")
+        worst[script] = max([times["page"], *steps.values()])
+    return worst

@@ -1,0 +1,72 @@
+"""The pages' slowest default experiments, trained once by `python -m core.shipped` and shipped as CSV files, so a
+first visit reads them instead of training for seconds; tests/test_shipped.py retrains each and requires the same table.
+Any other arguments are computed as before."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from core import experiments
+from core.config import TORCH_THREADS, RunConfig
+
+FOLDER = Path(__file__).with_name("shipped")
+NOISE_LEVELS = (0.0, 0.2, 0.4)  # pages/5_when_mse_is_fine.py's default label-noise fractions
+
+
+def _label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFrame:
+    return experiments.noise_sweep(RunConfig.from_dict(values), list(levels))
+
+
+def _class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
+    return experiments.class_sweep(RunConfig.from_dict(values), list(counts), k, m)
+
+
+COMPUTE = {"label_noise": _label_noise, "class_counts": _class_counts}
+DEFAULTS = [  # (name, arguments) exactly as ui/cached.py receives them at the page's defaults
+    ("label_noise", (experiments.NOISE.to_dict(), NOISE_LEVELS)),
+    ("class_counts", (experiments.CLASSES.to_dict(), experiments.CLASS_COUNTS, experiments.SQUARE_K, experiments.SQUARE_M)),
+]
+
+
+def path(name: str, args: tuple) -> Path:
+    """Where the table of (name, args) is shipped: named by a digest of the arguments."""
+    digest = hashlib.sha256(json.dumps([name, list(args)], sort_keys=True).encode()).hexdigest()[:16]
+    return FOLDER / f"{name}-{digest}.csv"
+
+
+def compute(name: str, *args) -> pd.DataFrame:
+    """Train the experiment, as the app's process does (its torch thread count)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(TORCH_THREADS)
+    try:
+        return COMPUTE[name](*args)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def read(name: str, *args) -> pd.DataFrame | None:
+    """The shipped table of these arguments, or None."""
+    file = path(name, args)
+    return pd.read_csv(file) if file.exists() else None  # pandas reads %.17g floats back exactly
+
+
+def table(name: str, *args) -> pd.DataFrame:
+    """The shipped table when there is one, else a fresh computation."""
+    shipped = read(name, *args)
+    return compute(name, *args) if shipped is None else shipped
+
+
+def main() -> int:
+    """Retrain every default experiment and write its CSV (after a change to the engine or an experiment)."""
+    FOLDER.mkdir(exist_ok=True)
+    for name, args in DEFAULTS:
+        compute(name, *args).to_csv(path(name, args), index=False, float_format="%.17g")
+        print(f"wrote {path(name, args).relative_to(FOLDER.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,35 @@
+"""Shipped default experiments (core/shipped.py) equal a fresh training, and the pages read them on a first visit."""
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from core import experiments, shipped
+from tests.apptest import open_page
+
+
+@pytest.mark.parametrize("name,args", shipped.DEFAULTS, ids=[name for name, _ in shipped.DEFAULTS])
+def test_shipped_table_equals_a_fresh_training(name, args):
+    on_disk = shipped.read(name, *args)
+    assert on_disk is not None, f"missing {shipped.path(name, args)}: run python -m core.shipped"
+    # float64 round trip is exact; a changed engine or experiment changes far more than 1e-9 (rerun python -m core.shipped)
+    pd.testing.assert_frame_equal(on_disk, shipped.compute(name, *args), check_exact=False, rtol=1e-9, atol=0)
+
+
+def test_other_arguments_are_trained_fresh():
+    values, _ = shipped.DEFAULTS[0][1]
+    assert shipped.read("label_noise", values, (0.0, 0.1)) is None
+
+
+def test_first_visits_train_none_of_the_shipped_experiments(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("trained an experiment that is shipped")
+
+    monkeypatch.setattr(experiments, "noise_sweep", refuse)
+    monkeypatch.setattr(experiments, "class_sweep", refuse)
+    st.cache_data.clear()
+    at = open_page("pages/5_when_mse_is_fine.py", timeout=180)
+    assert not at.exception and len(at.get("vega_lite_chart")) == 3
+    at = open_page("pages/6_tour.py", step="7")  # the tour's last step draws the class sweep
+    assert not at.exception and at.title[0].value == "The counterpoint: when MSE is fine" and at.get("vega_lite_chart")
+    st.cache_data.clear()
