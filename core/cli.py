@@ -5,11 +5,12 @@ import os
 import sys
 
 import pandas as pd
+import torch
 
 from core.check import cli as check_cli
 from core.check.cli import OneLineParser as _Parser
 from core.check.cli import fail as _fail
-from core.config import ConfigError, RunConfig
+from core.config import TORCH_THREADS, ConfigError, RunConfig
 from core.engine import RECORD_COLUMNS, Race
 
 DEFAULTS = RunConfig().to_dict()
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "check":
         return check_cli.run(args)
+    torch.set_num_threads(TORCH_THREADS)  # as the app and its worker: sums in the same order, so the very same numbers
     try:
         config = config_from_args(args)
     except ConfigError as err:

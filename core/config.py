@@ -16,7 +16,8 @@ MAX_BATCH = MAX_SAMPLES
 MAX_SEED = 2**31 - 1
 MAX_WORK = 2e10  # samples × epochs × runs × parameters: ~100× the Default race, about a minute of CPU
 # One process serves every session and the models are tiny: one torch thread is as fast and never spins
-# against other sessions' threads on a 2-CPU container (set by ui/shell.py; benchmarks use it too).
+# against other sessions' threads on a 2-CPU container. The engine's sums depend on the thread count, so the app
+# (ui/shell.py), its worker (core/worker.py), the CLI and the tests all set it: the same config gives the same numbers.
 TORCH_THREADS = 1
 
 

@@ -55,16 +55,20 @@ def start(config: dict[str, str], have: int) -> tuple[Race, list[dict]]:
 
 def serve(requests, replies, threads: int | None) -> None:
     """Answer (n, "advance", key, args) and (n, "forget", key, None) with (n, status, reply) until the app closes its end."""
+    try:
+        _answer(requests, replies, threads)
+    except (EOFError, OSError):  # the app closed its end, or exited first: nobody is left to answer
+        return
+
+
+def _answer(requests, replies, threads: int | None) -> None:
     if threads is not None:  # its own process: set it up, then say so (until then the app trains in a thread)
         torch.set_num_threads(threads)
-        warm_up()  # torch imports its compiler stack on the first optimizer (~1.4 s): before the first Start
+        warm_up()  # a first Race loads its kernels: before the first Start, not during it
     replies.send((0, "ready", None))
     races: dict[str, Race] = {}
     while True:
-        try:
-            n, command, key, args = requests.recv()
-        except (EOFError, OSError):
-            return
+        n, command, key, args = requests.recv()
         try:
             if command == "forget":
                 races.pop(key, None)
@@ -77,6 +81,8 @@ def serve(requests, replies, threads: int | None) -> None:
                 progress = advance(races[key], kind, target, budget, want_views)
                 reply = Progress(progress.epoch, progress.status, first + progress.records, progress.views, progress.done)
             replies.send((n, "ok", reply))
+        except (EOFError, OSError):
+            raise
         except Exception as err:  # a bug or a bad config stops that job with its reason; the worker goes on
             races.pop(key, None)
             replies.send((n, "error", f"{type(err).__name__}: {err}"))

@@ -3,9 +3,10 @@
 import pytest
 import torch
 
-from core.config import RunConfig
+from core.config import TORCH_THREADS, RunConfig
 from ui import specs
 
+torch.set_num_threads(TORCH_THREADS)  # as the app, its worker and the CLI: engine numbers match theirs exactly
 specs.VALIDATE = True  # every cached Vega-Lite spec a test builds is checked against the schema (ui/specs.py)
 
 

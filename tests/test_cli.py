@@ -110,3 +110,12 @@ def test_bad_argument_in_a_real_process():
     result = cli("train", "--init-scale", "nan")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == ["error: --init-scale: must be finite, got 'nan'"]
+
+
+def test_a_cli_process_ends_with_the_apps_numbers(tmp_path):
+    """A fresh CLI process (torch would default to every core) sums like the app's one-thread worker: equal floats."""
+    out, config = tmp_path / "h.csv", RunConfig(samples=300, hidden=(16, 16), epochs=60)
+    assert cli("train", "--samples", "300", "--hidden", "16,16", "--epochs", "60", "--out", str(out)).returncode == 0
+    race = Race(config)  # this process runs TORCH_THREADS threads (tests/conftest.py), as ui/shell.py and the worker
+    race.advance(config.epochs)
+    assert pd.read_csv(out, float_precision="round_trip").loss.tolist() == [r["loss"] for r in race.history]
