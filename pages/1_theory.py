@@ -66,7 +66,7 @@ two = "" if half else "2"
 left, right = st.columns(2)
 with left:
     st.markdown("**Cross-entropy** (binary)")
-    st.latex(r"L_{CE} = -\left[y\log p + (1-y)\log(1-p)\right],\qquad p = \sigma(z)")
+    st.latex(r"L_{CE} = -\left[y\log p + (1-y)\log(1-p)\right], \\ p = \sigma(z)")  # two lines: fits a phone
     st.latex(r"\frac{\partial L_{CE}}{\partial z} = p - y")
 with right:
     st.markdown("**Mean squared error** on the sigmoid output")

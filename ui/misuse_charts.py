@@ -53,7 +53,8 @@ def loss_spec() -> alt.LayerChart:
     )
     labelled = base.transform_filter("datum.label").mark_text(color=GREY, fontSize=11, align="right", dy=10)
     text = labelled.encode(x="epoch:Q", y="loss:Q", text="label:N")  # below the line: softmax-ce sits just above it
-    return alt.layer(lines, text).properties(height=HEIGHT)
+    description = "Line chart: mean training loss of ce and softmax-ce against epoch, with softmax-ce's floor as a dashed line."
+    return alt.layer(lines, text).properties(height=HEIGHT, description=description)
 
 
 def confidence_data(histogram: pd.DataFrame, cap: float) -> pd.DataFrame:
@@ -74,7 +75,10 @@ def confidence_spec() -> alt.LayerChart:
     )
     cap = base.transform_aggregate(cap="max(cap)").mark_rule(strokeDash=[6, 4], strokeWidth=2)
     rule = cap.encode(x="cap:Q", color=alt.datum(CAP), tooltip=[alt.Tooltip("cap:Q", format=".4f")])  # named in the legend
-    return alt.layer(bars, rule).properties(height=HEIGHT)
+    description = (
+        "Histograms of ce and softmax-ce: training samples by their largest predicted probability; a rule marks softmax-ce's cap."
+    )
+    return alt.layer(bars, rule).properties(height=HEIGHT, description=description)
 
 
 def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +98,8 @@ def ratio_spec() -> alt.LayerChart:
         tooltip=["epoch:Q", alt.Tooltip("ratio:Q", format=".4g")],
     )
     one = alt.Chart(alt.Data(values=[{"ratio": 1}])).mark_rule(color=GREY, strokeDash=[6, 4]).encode(y="ratio:Q")
-    return alt.layer(line, one).properties(height=HEIGHT)
+    description = "Line chart, log axis: softmax-ce's parameter-gradient norm divided by ce's against epoch; a dashed rule at 1."
+    return alt.layer(line, one).properties(height=HEIGHT, description=description)
 
 
 def accuracy_spec() -> dict:
@@ -124,7 +129,9 @@ def sweep_chart(sweep: pd.DataFrame, series: dict[str, str], title: str, y_title
             color=color.legend(orient="top", direction="vertical", labelLimit=260),
             tooltip=["C:Q", "series:N", alt.Tooltip("value:Q", format=".6g")],
         )
-        .properties(height=HEIGHT + 60)
+        .properties(
+            height=HEIGHT + 60, description=f"Line chart, log axes: {title} ({' and '.join(names)}) against the class count C."
+        )
     )
 
 
@@ -153,4 +160,6 @@ def stability_chart(curve: pd.DataFrame, limits: dict[str, float], dtype: str) -
         )
     )
     rules = alt.Chart(events).mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(x="s:Q", color=color, tooltip=["method:N"])
-    return alt.layer(lines, rules).properties(height=HEIGHT + 60)
+    description = (f"Line chart: log p₀ for z = [0, s] in {dtype} against the logit gap s, computed as log(softmax(z)) and as "
+                   "log_softmax(z); rules mark where the naive value and gradient break.")  # fmt: skip
+    return alt.layer(lines, rules).properties(height=HEIGHT + 60, description=description)

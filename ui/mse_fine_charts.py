@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+import ui.chart_theme  # noqa: F401  (registers the theme every chart is built with)
 from core.losses import color
 
 
@@ -29,7 +30,10 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
         "count",
     ]
     dots = base.mark_circle(opacity=0.8).encode(size=alt.Size("count:Q", title="samples in bin"), tooltip=tooltip)
-    return (diagonal.encode(x="x:Q", y="y:Q") + base.mark_line(strokeWidth=2) + dots).properties(height=320)
+    description = f"Reliability diagram, one line per loss ({', '.join(series)}): accuracy against mean confidence per bin; dashed diagonal: perfect calibration."
+    return (diagonal.encode(x="x:Q", y="y:Q") + base.mark_line(strokeWidth=2) + dots).properties(
+        height=320, description=description
+    )
 
 
 def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False) -> alt.Chart:
@@ -44,5 +48,8 @@ def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bo
             color=alt.Color("run:N", title="loss", scale=_colors(series)),
             tooltip=["run", x, alt.Tooltip("val_accuracy:Q", format=".3f"), "status"],
         )
-        .properties(height=300)
+        .properties(
+            height=300,
+            description=f"Line chart, one line per loss ({', '.join(series)}): validation accuracy against {x_title}. {title}.",
+        )
     )

@@ -62,11 +62,12 @@ def _epoch_axis(style: Style) -> alt.X:
 
 def _band_lines(value: str, losses: tuple[str, ...], title: str, y_title: str, scale: alt.Scale, style: Style):
     """Seed-mean line per loss, and a min–max band when there are several seeds."""
+    description = f"Line chart, one line per loss ({', '.join(losses)}): {y_title} against epoch. {title}."
     base = alt.Chart(title=title).encode(x=_epoch_axis(style), color=loss_color(losses))
     tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if not style.live else alt.Undefined
     line = base.mark_line(strokeWidth=2).encode(y=alt.Y(f"{value}:Q", title=y_title, scale=scale), tooltip=tooltip)
     band = base.mark_area(opacity=0.2).encode(y=f"{value}_min:Q", y2=f"{value}_max:Q")
-    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT, description=description)
 
 
 def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +117,8 @@ def accuracy_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.Layer
         tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")] if not style.live else alt.Undefined,
     )
     band = base.mark_area(opacity=0.15).encode(y="value_min:Q", y2="value_max:Q")
-    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
+    description = f"Line chart, two lines per loss ({', '.join(losses)}): train and validation accuracy against epoch."
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT, description=description)
 
 
 def specs(losses: tuple[str, ...], style: Style, shared: bool = False) -> list[dict]:
@@ -191,4 +193,5 @@ def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
             tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"] if tooltips else alt.Undefined,
         )
     )
-    return bars.properties(height=HEIGHT - 60, width=200)
+    description = f"Histograms, one per loss ({', '.join(losses)}): training samples by predicted probability of the true class."
+    return bars.properties(height=HEIGHT - 60, width=200, description=description)

@@ -7,6 +7,8 @@ second, so a builder decorated with @frozen returns a cached dict that st.vega_l
 import copy
 import functools
 
+import ui.chart_theme  # noqa: F401  (registers the theme every spec is built with)
+
 
 def _inherit(spec):
     """Drop Altair's placeholder {"name": "empty"} data so data-less views read the data st.vega_lite_chart ships."""

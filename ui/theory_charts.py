@@ -3,6 +3,8 @@
 import altair as alt
 import pandas as pd
 
+import ui.chart_theme  # noqa: F401  (registers the theme every chart is built with)
+
 CURVE_COLORS = {"cross-entropy": "#1f77b4", "MSE": "#ff7f0e", "p(1 − p)": "#7f7f7f"}
 
 
@@ -44,7 +46,8 @@ def neuron_panel(
         .mark_point(filled=True, size=90, stroke="black")
         .encode(x="z:Q", y="value:Q", color=color, tooltip=["curve", alt.Tooltip("value:Q", format=".5f")])
     )
-    return (lines + rule + dots).properties(height=300)
+    description = f"Line chart: {title}, one line per curve ({', '.join(names)}); a dashed rule and dots mark z = {z_now:g}."
+    return (lines + rule + dots).properties(height=300, description=description)
 
 
 def slowdown_chart(table: pd.DataFrame, value: str, title: str) -> alt.Chart:
@@ -60,5 +63,7 @@ def slowdown_chart(table: pd.DataFrame, value: str, title: str) -> alt.Chart:
             strokeDash=alt.StrokeDash("start:N", title="start"),
             tooltip=["start", "cost", "epoch", alt.Tooltip(f"{value}:Q", format=".4f")],
         )
-        .properties(height=260)
+        .properties(
+            height=260, description=f"Line chart: {title} against epoch, one line per cost (quadratic, cross-entropy) and start."
+        )
     )

@@ -29,7 +29,7 @@ CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteCha
         let opacity = 1;
         for (let e = t; e && e !== svg; e = e.parentElement) opacity *= parseFloat(getComputedStyle(e).opacity);
         return {text: t.textContent.slice(0, 60), fill: getComputedStyle(t).fill, opacity, background};
-    });
+    }).filter(t => t.opacity > 0);  // Vega hides overlapping labels with opacity 0
 })"""
 
 CHART_NAMES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => ({
