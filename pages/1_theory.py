@@ -57,7 +57,7 @@ with figures:
     st.altair_chart(
         theory_charts.neuron_panel(curves, "loss", z, marks, f"Loss against z (y = {y}); MSE = {mse_name}"), width="stretch"
     )
-    gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dashed: p(1 − p)"
+    gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dotted: p(1 − p)"
     st.altair_chart(theory_charts.neuron_panel(curves, "gradient", z, marks, gradient_title, log=log_axis), width="stretch")
 
 st.subheader("The formulas")

@@ -4,17 +4,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.losses import color
+from core.losses import color, dash
 from core.misuse import MARGIN
+from core.palette import BLACK, GREY, REFERENCE_DASH, SOLID
 from ui import race_charts
 from ui.specs import frozen
 
 FLOOR = "softmax-ce floor"
 CAP = "softmax-ce cap e/(e + C − 1)"
 LOSSES = ("ce", "softmax-ce")
-GREY = "#7f7f7f"
-METHOD_COLORS = {"log(softmax(z))": "#d62728", "log_softmax(z)": "#1f77b4"}
-EVENT_COLORS = ["#ff7f0e", "#7f7f7f"]  # naive gradient NaN, naive value −inf
+METHOD_COLORS = {"log(softmax(z))": color("softmax-ce"), "log_softmax(z)": color("ce")}  # the bug's, the fix's
+EVENT_COLORS = [BLACK, GREY]  # naive gradient NaN, naive value −inf
 HEIGHT = 300  # live charts: room for a title and a legend on top without squashing the plot
 
 
@@ -48,12 +48,14 @@ def loss_spec() -> alt.LayerChart:
         x=alt.X("epoch:Q"),
         y=alt.Y("loss:Q", title="mean training loss", scale=alt.Scale(zero=True)),
         color=_run_color([*LOSSES, FLOOR]).legend(orient="top"),
-        strokeDash=alt.condition(alt.datum.run == FLOOR, alt.value([6, 4]), alt.value([1, 0])),
+        strokeDash=alt.StrokeDash(
+            "run:N", legend=None, scale=alt.Scale(domain=[*LOSSES, FLOOR], range=[dash(n) for n in [*LOSSES, FLOOR]])
+        ),
         tooltip=["run:N", "epoch:Q", alt.Tooltip("loss:Q", format=".5f")],
     )
     labelled = base.transform_filter("datum.label").mark_text(color=GREY, fontSize=11, align="right", dy=10)
     text = labelled.encode(x="epoch:Q", y="loss:Q", text="label:N")  # below the line: softmax-ce sits just above it
-    description = "Line chart: mean training loss of ce and softmax-ce against epoch, with softmax-ce's floor as a dashed line."
+    description = "Line chart: mean training loss of ce and softmax-ce against epoch, with softmax-ce's floor as a dotted line."
     return alt.layer(lines, text).properties(height=HEIGHT, description=description)
 
 
@@ -119,14 +121,16 @@ def sweep_chart(sweep: pd.DataFrame, series: dict[str, str], title: str, y_title
     long = sweep.melt(id_vars="C", value_vars=list(series), var_name="series", value_name="value")
     long["series"] = long.series.map(series)
     names = list(series.values())
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#d62728", "#1f77b4"]))
+    colors = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[color("softmax-ce"), color("ce")]))
+    dashes = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names, range=[list(SOLID), list(REFERENCE_DASH)]))
     return (
         alt.Chart(long, title=title)
         .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12))
         .encode(
             x=alt.X("C:Q", title="classes C (log axis)", scale=alt.Scale(type="log"), axis=alt.Axis(values=[2, 10, 100, 1000])),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log_y else alt.Scale()),
-            color=color.legend(orient="top", direction="vertical", labelLimit=260),
+            color=colors.legend(orient="top", direction="vertical", labelLimit=260),
+            strokeDash=dashes.legend(orient="top", direction="vertical", labelLimit=260),
             tooltip=["C:Q", "series:N", alt.Tooltip("value:Q", format=".6g")],
         )
         .properties(

@@ -4,12 +4,21 @@ import altair as alt
 import pandas as pd
 
 import ui.chart_theme  # noqa: F401  (registers the theme every chart is built with)
-from core.losses import color
+from core.losses import color, dash
+from core.palette import BLACK, GREY
+
+RESCALED_DASH = (1, 2)  # "mse-logits (k=…, M=…)": its own colour and dash
 
 
 def _colors(series: list[str]) -> alt.Scale:
     """Registry colours by loss; the rescaled variant "mse-logits (k=…, M=…)" gets its own."""
-    return alt.Scale(domain=series, range=[color(name, "#8c564b") if "(" not in name else "#17becf" for name in series])
+    return alt.Scale(domain=series, range=[color(name, GREY) if "(" not in name else BLACK for name in series])
+
+
+def _dashes(series: list[str]) -> alt.StrokeDash:
+    """Registry dashes by loss, the rescaled variant its own; same title as the colour: one legend."""
+    dashes = [dash(name) if "(" not in name else list(RESCALED_DASH) for name in series]
+    return alt.StrokeDash("run:N", title="loss", scale=alt.Scale(domain=series, range=dashes))
 
 
 def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
@@ -31,9 +40,8 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     ]
     dots = base.mark_circle(opacity=0.8).encode(size=alt.Size("count:Q", title="samples in bin"), tooltip=tooltip)
     description = f"Reliability diagram, one line per loss ({', '.join(series)}): accuracy against mean confidence per bin; dashed diagonal: perfect calibration."
-    return (diagonal.encode(x="x:Q", y="y:Q") + base.mark_line(strokeWidth=2) + dots).properties(
-        height=320, description=description
-    )
+    line = base.mark_line(strokeWidth=2).encode(strokeDash=_dashes(series))
+    return (diagonal.encode(x="x:Q", y="y:Q") + line + dots).properties(height=320, description=description)
 
 
 def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False) -> alt.Chart:
@@ -46,6 +54,7 @@ def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bo
             x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
             y=alt.Y("val_accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("run:N", title="loss", scale=_colors(series)),
+            strokeDash=_dashes(series),
             tooltip=["run", x, alt.Tooltip("val_accuracy:Q", format=".3f"), "status"],
         )
         .properties(
