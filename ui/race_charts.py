@@ -185,8 +185,10 @@ def snapshot_charts(snapshot: Snapshot, style: Style):
 
 @frozen
 def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
-    """Pre-binned p(true class) (core.views.p_true_histogram), one panel per loss; mass near 0 = confidently wrong."""
-    column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(losses))
+    """Pre-binned p(true class) (core.views.p_true_histogram), one row per loss; mass near 0 = confidently wrong.
+
+    Rows, not columns: a fixed-width panel per loss side by side ran off a phone's screen."""
+    row = alt.Row("run:N", title=None, sort=list(losses), header=alt.Header(labelAngle=0, labelAlign="left"))
     bars = (
         alt.Chart()
         .mark_bar()
@@ -196,9 +198,11 @@ def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
             y=alt.Y("count:Q", title="samples"),
             y2=alt.datum(0),
             color=loss_color(losses).legend(None),
-            column=column,
+            row=row,
             tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"] if tooltips else alt.Undefined,
         )
     )
     description = f"Histograms, one per loss ({', '.join(losses)}): training samples by predicted probability of the true class."
-    return bars.properties(height=HEIGHT - 60, width=200, description=description)
+    title = "Predicted probability of the true class (training set)"
+    height = max(50, (HEIGHT - 40) // len(losses) - 20)  # all rows together about as tall as the chart beside it
+    return bars.properties(title=title, height=height, width=220, description=description)

@@ -10,6 +10,17 @@ from ui.shell import PAGES
 
 pytestmark = pytest.mark.browser
 EPOCHS = 40  # a short race: the finished state, not the training, is what is scanned
+# Known gap, tracked rather than hidden (strict: it fails once fixed, so the mark comes off): the per-sample
+# page's linked brushing needs all its panels in one Vega-Lite spec, and fixed-width side-by-side panels are
+# wider than a phone (a responsive width is not supported for concatenated views).
+WIDE_ON_A_PHONE = {"pages/3_per_sample_gradients.py": "linked fixed-width panels are wider than 390 px"}
+
+
+def first_loads():
+    for script in [p.script for p in PAGES]:
+        yield pytest.param(script, False, id=f"{script}-desktop")
+        why = WIDE_ON_A_PHONE.get(script)
+        yield pytest.param(script, True, id=f"{script}-phone", marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +42,7 @@ def passes(page, state: str, artifacts, phone: bool = False) -> None:
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-@pytest.mark.parametrize("script", [p.script for p in PAGES])
+@pytest.mark.parametrize("script, phone", first_loads())
 def test_first_load(script, phone, server, page, artifacts):
     if phone:
         page.set_viewport_size(a11y.PHONE)
@@ -68,3 +78,11 @@ def test_tour_in_presenter_mode(server, page, artifacts):
     open_page(page, f"{server}/tour?presenter=1")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     passes(page, "tour:presenter", artifacts)
+
+
+def test_home_cards_follow_the_sidebar_order(server, page):
+    page.set_viewport_size(a11y.PHONE)  # one column: the cards stack
+    open_page(page, server)
+    main = page.locator('[data-testid="stMain"]')
+    tops = [main.locator('[data-testid="stPageLink"]').get_by_text(p.label, exact=True).bounding_box()["y"] for p in PAGES[1:]]
+    assert tops == sorted(tops)
