@@ -89,4 +89,5 @@ def setup(title: str, link: links.Link) -> None:
         st.caption("Why classifiers train with cross-entropy, not MSE — shown with live torch models.")
         for page in PAGES:
             st.page_link(page.script, label=page.label, icon=page.icon)
+        st.toggle("Reduce motion", key="reduce_motion", help="Fewer, calmer frames while a race trains.")  # live.REDUCE_MOTION
     warn_ignored(links.load(link))
