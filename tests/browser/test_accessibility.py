@@ -4,7 +4,7 @@ the key states: the Loss race and Misuse lab after a finished race, Per-sample w
 import pytest
 
 from tests.browser import a11y
-from tests.browser.server import page_problems, streamlit_server, wait_until_idle
+from tests.browser.server import page_problems, wait_until_idle
 from tests.browser.test_pages_browser import url_path
 from ui.shell import PAGES
 
@@ -21,12 +21,6 @@ def first_loads():
         yield pytest.param(script, False, id=f"{script}-desktop")
         why = WIDE_ON_A_PHONE.get(script)
         yield pytest.param(script, True, id=f"{script}-phone", marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 def open_page(page, url: str, timeout_ms: int = 180_000) -> None:
