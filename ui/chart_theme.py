@@ -13,6 +13,7 @@ NAME = "loss-lab"
 
 @alt.theme.register(NAME, enable=True)
 def theme() -> alt.theme.ThemeConfig:
-    """Text colours only: sizes, fonts and the rest stay Streamlit's."""
+    """Text colours, and legend symbols drawn as lines (a loss's dash shows there); sizes and fonts stay Streamlit's."""
     text = {"labelColor": TEXT, "titleColor": TEXT}
-    return {"config": {"axis": text, "legend": text, "header": text, "title": {"color": TEXT, "subtitleColor": TEXT}}}
+    legend = {**text, "symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 250}  # a short stroke, dash visible
+    return {"config": {"axis": text, "legend": legend, "header": text, "title": {"color": TEXT, "subtitleColor": TEXT}}}

@@ -151,7 +151,7 @@ def stability_chart(curve: pd.DataFrame, limits: dict[str, float], dtype: str) -
     events = events[events.s <= curve.s.max()]
     domain = list(METHOD_COLORS) + list(events.method)
     color = alt.Color("method:N", title=None, scale=alt.Scale(domain=domain, range=list(METHOD_COLORS.values()) + EVENT_COLORS))
-    color = color.legend(orient="top", columns=2, labelLimit=300, labelFontSize=12)
+    color = color.legend(orient="top", columns=1, labelLimit=300, labelFontSize=12)  # one column: two ran off a phone
     lines = (
         alt.Chart(long, title=f"log p₀ for z = [0, s] in {dtype}")
         .mark_line(strokeWidth=2.5)

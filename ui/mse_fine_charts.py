@@ -25,7 +25,8 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Accuracy against confidence per bin (dot size = samples); the diagonal is perfect calibration."""
     series = list(dict.fromkeys(table.run))
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="gray", strokeDash=[4, 4])
-    base = alt.Chart(table, title="Reliability on validation data (dashed: perfectly calibrated)").encode(
+    title = alt.Title(["Reliability on validation data", "(dashed: perfectly calibrated)"])  # two lines: fits a phone
+    base = alt.Chart(table, title=title).encode(
         x=alt.X("confidence:Q", title="mean confidence in bin", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("accuracy:Q", title="accuracy in bin", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("run:N", title="loss", scale=_colors(series)),
@@ -38,7 +39,9 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("accuracy:Q", format=".3f"),
         "count",
     ]
-    dots = base.mark_circle(opacity=0.8).encode(size=alt.Size("count:Q", title="samples in bin"), tooltip=tooltip)
+    dots = base.mark_circle(opacity=0.8).encode(
+        size=alt.Size("count:Q", title="samples in bin", legend=alt.Legend(symbolType="circle")), tooltip=tooltip
+    )
     description = f"Reliability diagram, one line per loss ({', '.join(series)}): accuracy against mean confidence per bin; dashed diagonal: perfect calibration."
     line = base.mark_line(strokeWidth=2).encode(strokeDash=_dashes(series))
     return (diagonal.encode(x="x:Q", y="y:Q") + line + dots).properties(height=320, description=description)

@@ -30,16 +30,16 @@ def neuron_panel(
     y_scale = alt.Scale(type="log") if log else alt.Scale()
     names = list(dict.fromkeys(data.curve))
     color = alt.Color("curve:N", title=None, scale=alt.Scale(domain=names, range=[color_of(_loss_of(n)) for n in names]))
-    color = color.legend(orient="bottom")
+    color = color.legend(orient="bottom", columns=2)  # two columns: three in a row ran off a phone
     dashes = alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=names, range=[dash(_loss_of(n)) for n in names]))
     lines = (
-        alt.Chart(data, title=title)
+        alt.Chart(data, title=alt.Title(title.split("; ")))  # a line per clause: one long line ran off a phone
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("z:Q", title="logit z"),
             y=alt.Y("value:Q", title=f"|{quantity}|" if log else quantity, scale=y_scale),
             color=color,
-            strokeDash=dashes.legend(orient="bottom"),
+            strokeDash=dashes.legend(orient="bottom", columns=2),
             tooltip=["curve", alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("value:Q", format=".5f")],
         )
     )

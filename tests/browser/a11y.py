@@ -32,6 +32,17 @@ CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteCha
     }).filter(t => t.opacity > 0);  // Vega hides overlapping labels with opacity 0
 })"""
 
+# Chart text drawn past its chart's edge: cut off (a legend wider than a phone, say), though no element overflows.
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => {
+        const r = t.getBoundingClientRect();
+        const rotated = (t.getAttribute('transform') || '').includes('rotate');  // a y title's box overshoots its glyphs
+        return t.textContent.trim() && r.width > 0 && parseFloat(getComputedStyle(t).opacity) > 0 && !rotated &&
+            (r.right > box.right + 2 || r.left < box.left - 2);
+    }).map(t => t.textContent.slice(0, 60));
+})"""
+
 CHART_NAMES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => ({
     name: c.getAttribute('aria-label'), canvas: !!c.querySelector('canvas.marks')}))"""
 
@@ -104,7 +115,7 @@ def describe(violations: list[dict]) -> list[str]:
 
 
 def chart_problems(page) -> list[str]:
-    """What axe does not check: chart text below 4.5:1, charts named only 'Vega visualization', images without alt."""
+    """What axe does not check: chart text below 4.5:1 or cut off, charts named only 'Vega visualization', images without alt."""
     low: dict[tuple[str, float], list[str]] = {}  # grouped by colour and ratio: one line for an axis style's labels
     for text in page.evaluate(CHART_TEXT):
         ratio = contrast(text["fill"], text["background"], text["opacity"])
@@ -117,6 +128,7 @@ def chart_problems(page) -> list[str]:
         if not chart["name"] or chart["name"] == VAGUE_NAME:
             problems.append(f"chart named only {chart['name']!r}: give it a description")
     problems += [f"image without alt text: {html}" for html in page.evaluate(IMAGES_WITHOUT_ALT)]
+    problems += [f"chart text cut off at the chart's edge: {text!r}" for text in page.evaluate(CUT_TEXT)]
     return problems
 
 
