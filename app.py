@@ -40,9 +40,10 @@ with figure:
 if st.button("Start the tour: the answer in seven steps", type="primary", icon=":material/slideshow:"):
     st.switch_page("pages/6_tour.py")
 st.markdown("#### Explore")
-cards = st.columns(2)
-for i, page in enumerate(shell.PAGES[1:]):
-    with cards[i % 2].container(border=True):
-        st.page_link(page.script, label=page.label, icon=page.icon)
-        st.caption(page.blurb)
+pages = shell.PAGES[1:]
+for pair in [pages[i : i + 2] for i in range(0, len(pages), 2)]:  # row by row: stacked on a phone, still the sidebar's order
+    for column, page in zip(st.columns(2), pair):
+        with column.container(border=True):
+            st.page_link(page.script, label=page.label, icon=page.icon)
+            st.caption(page.blurb)
 st.caption("Also on the command line: `python -m core train --loss ce --loss mse --out history.csv`.")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from core import palette
+
 Tensor = torch.Tensor
 SQRT2 = math.sqrt(2.0)
 
@@ -33,7 +35,8 @@ class Loss:
     binary: bool  # True: one logit (needs 2 classes); False: one logit per class
     loss: Callable[..., Tensor]  # z (..., K), y (...,) int, **options -> (...,)
     dlogits: Callable[..., Tensor]  # z (..., K), y (...,), **options -> (..., K), d loss_i / d z_i
-    color: str  # the same on every chart and page
+    color: str  # the same on every chart and page (core/palette.py)
+    dash: tuple[int, ...]  # its lines' strokeDash, so lines differ by more than colour
     code: str  # the exported PyTorch script's expression of (logits, y, C)
     curve: Curve  # the per-sample page's analytic line
     help: str  # one phrase for the settings' help text
@@ -149,34 +152,34 @@ LOSSES: dict[str, Loss] = {
     for entry in [
         Loss(
             "ce", "Cross-entropy", r"-\log p_y,\; p = \mathrm{softmax}(z)", False, _ce, _ce_grad,
-            color="#1f77b4", code="nn.CrossEntropyLoss()(logits, y)",
+            color=palette.BLUE, dash=palette.SOLID, code="nn.CrossEntropyLoss()(logits, y)",
             curve=Curve(lambda p, q, c: SQRT2 * q, "√2·(1 − p)"), help="cross-entropy",
         ),
         Loss(
             "mse", "MSE on softmax", r"\tfrac{1}{C}\sum_k (p_k - y_k)^2", False, _mse, _mse_grad,
-            color="#ff7f0e", code=f"nn.MSELoss()(logits.softmax(1), {ONE_HOT})",
+            color=palette.VERMILLION, dash=(7, 3), code=f"nn.MSELoss()(logits.softmax(1), {ONE_HOT})",
             curve=Curve(lambda p, q, c: 4 * SQRT2 / c * p * q**2, "(4√2/C)·p(1 − p)²"), help="nn.MSELoss on softmax",
         ),
         Loss(
             "bce", "BCE with logits", r"-[y\log p + (1-y)\log(1-p)],\; p=\sigma(z)", True, _bce, _bce_grad,
-            color="#1f77b4", code="nn.BCEWithLogitsLoss()(logits.squeeze(1), y.float())",
+            color=palette.BLUE, dash=palette.SOLID, code="nn.BCEWithLogitsLoss()(logits.squeeze(1), y.float())",
             curve=Curve(lambda p, q, c: q, "1 − p = |σ(z) − y|"), help="BCE with logits, one logit, C = 2",
         ),
         Loss(
             "mse-sigmoid", "MSE on sigmoid", r"(\sigma(z) - y)^2", True, _mse_sigmoid, _mse_sigmoid_grad,
-            color="#ff7f0e", code="nn.MSELoss()(logits.squeeze(1).sigmoid(), y.float())",
+            color=palette.VERMILLION, dash=(7, 3), code="nn.MSELoss()(logits.squeeze(1).sigmoid(), y.float())",
             curve=Curve(lambda p, q, c: 2 * p * q**2, "2p(1 − p)² = 2|σ − y|·σ(1 − σ)"), help="MSE on sigmoid, one logit, C = 2",
         ),
         Loss(
             "mse-logits", "Square loss on logits", r"\tfrac{1}{C}\big[k\,(z_y - M)^2 + \sum_{j \ne y} z_j^2\big]", False,
             _mse_logits, _mse_logits_grad, options=("k", "m"),
-            color="#2ca02c", code=f"nn.MSELoss()(logits, {ONE_HOT})",
+            color=palette.BLUISH_GREEN, dash=(3, 2), code=f"nn.MSELoss()(logits, {ONE_HOT})",
             curve=Curve(None, "no curve: (2/C)(z − y) depends on the logits, not only on p"), help="square loss on logits",
         ),
         Loss(
             "softmax-ce", "Softmax, then cross-entropy (bug)", r"-\log \mathrm{softmax}(\mathrm{softmax}(z))_y", False,
             _softmax_ce, _softmax_ce_grad,
-            color="#d62728", code="nn.CrossEntropyLoss()(logits.softmax(1), y)",
+            color=palette.REDDISH_PURPLE, dash=(8, 3, 2, 3), code="nn.CrossEntropyLoss()(logits.softmax(1), y)",
             code_comment="  # the bug: softmax before CrossEntropyLoss",
             curve=Curve(
                 lambda p, q, c: SQRT2 * p * q * (1 + (q.exp() - p.exp()) / (p.exp() + q.exp() + c - 2)),
@@ -186,7 +189,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "mae", "MAE on softmax", r"\sum_k |p_k - y_k| = 2(1 - p_y)", False, _mae, _mae_grad,
-            color="#9467bd", code=f"(logits.softmax(1) - {ONE_HOT}).abs().sum(1).mean()",
+            color=palette.BLACK, dash=(12, 4), code=f"(logits.softmax(1) - {ONE_HOT}).abs().sum(1).mean()",
             curve=Curve(lambda p, q, c: 2 * SQRT2 * p * q, "2√2·p(1 − p)"), help="‖p − y‖₁",
         ),
     ]
@@ -200,9 +203,14 @@ def get(name: str) -> Loss:
     return LOSSES[name]
 
 
-def color(name: str, other: str = "#7f7f7f") -> str:
+def color(name: str, other: str = palette.GREY) -> str:
     """A loss's chart colour; `other` for names that are not registry losses (a floor, a cap)."""
     return LOSSES[name].color if name in LOSSES else other
+
+
+def dash(name: str, other: tuple[int, ...] = palette.REFERENCE_DASH) -> list[int]:
+    """A loss's line dash (Vega-Lite strokeDash); `other` for names that are not registry losses."""
+    return list(LOSSES[name].dash if name in LOSSES else other)
 
 
 def output_size(name: str, num_classes: int) -> int:

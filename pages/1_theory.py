@@ -57,7 +57,7 @@ with figures:
     st.altair_chart(
         theory_charts.neuron_panel(curves, "loss", z, marks, f"Loss against z (y = {y}); MSE = {mse_name}"), width="stretch"
     )
-    gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dashed: p(1 − p)"
+    gradient_title = f"{'|∂L/∂z|, log axis' if log_axis else '∂L/∂z'} against z (y = {y}); MSE = {mse_name}; dotted: p(1 − p)"
     st.altair_chart(theory_charts.neuron_panel(curves, "gradient", z, marks, gradient_title, log=log_axis), width="stretch")
 
 st.subheader("The formulas")
@@ -66,7 +66,7 @@ two = "" if half else "2"
 left, right = st.columns(2)
 with left:
     st.markdown("**Cross-entropy** (binary)")
-    st.latex(r"L_{CE} = -\left[y\log p + (1-y)\log(1-p)\right],\qquad p = \sigma(z)")
+    st.latex(r"L_{CE} = -\left[y\log p + (1-y)\log(1-p)\right], \\ p = \sigma(z)")  # two lines: fits a phone
     st.latex(r"\frac{\partial L_{CE}}{\partial z} = p - y")
 with right:
     st.markdown("**Mean squared error** on the sigmoid output")

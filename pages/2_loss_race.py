@@ -76,7 +76,9 @@ def draw(s: live.Live) -> None:
         when = "" if views.epoch == race.epoch else f" at epoch {views.epoch} (drawn less often than the curves)"
         st.caption(f"Decision regions{when} (colour = predicted class, stronger = more confident) with the training points")
         pictures, names = [image for _, image in views.regions], [name for name, _ in views.regions]
-        st.image(pictures, caption=names, width=330, output_format="PNG")  # as encoded: "auto" would re-encode as JPEG
+        alt = [f"Decision regions of {name} at epoch {views.epoch}: the input plane coloured by predicted class, "
+               "training points on top" for name in names]  # fmt: skip
+        st.image(pictures, caption=names, width=330, output_format="PNG", alt=alt)  # as encoded: "auto" would re-encode as JPEG
     if c.seeds > 1:
         st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
 

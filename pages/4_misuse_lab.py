@@ -116,13 +116,13 @@ named = {"inf_from": "value −inf from s", "inf_predicted": "ln(2 / smallest su
 st.table(limits.rename(columns={**named, "nan_predicted": "ln(largest finite)"}).map("{:.5g}".format))
 values = misuse.stability_table(dtype, gap).rename(columns=STABILITY_COLUMNS)
 st.markdown(f"**Values in {dtype}**, ℓ = −log p₀ (s as stored in {dtype})")
-st.table(values.map("{:.6g}".format).set_index("s"))
+st.dataframe(values.map("{:.6g}".format).set_index("s"))  # a grid the keyboard can scroll, on a phone too
 st.markdown(
     "The naive line first forms p₀ = e⁻ˢ/(1 + e⁻ˢ). Below half the smallest subnormal it rounds to **0**, and log 0 = −inf. "
     "Earlier still, backward divides by p₀: 1/p₀ overflows to inf, and the softmax backward then forms inf − inf: **NaN**. "
     "`log_softmax` never forms p₀. It subtracts m = max z first (the log-sum-exp trick):"
 )
-st.latex(r"\log \mathrm{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m},\qquad m = \max_j z_j")
+st.latex(r"\log \mathrm{softmax}(z)_i = (z_i - m) - \log \sum_j e^{z_j - m}, \\ m = \max_j z_j")  # two lines: fits a phone
 st.markdown(
     "Every exponent is ≤ 0 and one equals 0, so the sum lies in [1, C]: no overflow, no log 0, a gradient of softmax − onehot."
 )

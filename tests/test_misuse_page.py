@@ -103,7 +103,7 @@ def test_changed_widgets_reach_the_run_the_url_and_the_stability_panel():
     race = at.session_state["misuse.live"].shown
     assert (race.config.classes, race.config.optimizer, race.config.lr) == (12, "adam", 0.02)
     assert metrics(at)["Largest probability softmax-ce can express"] == f"{misuse.max_probability(12):.4f}"
-    values = at.table[-1].value  # the stability table in float16
+    values = at.dataframe[-1].value  # the stability table in float16
     assert values.loc["18", "naive log p₀"] == "-inf" and values.loc["18", "log_softmax log p₀"] == "-18"
     assert values.index[-1] == "50"
 
@@ -145,7 +145,7 @@ def test_every_stability_setting_renders():
             at.segmented_control(key="misuse.dtype").set_value(dtype)
             at.slider(key="misuse.gap").set_value(gap).run()
             assert not at.exception, (dtype, gap)
-            assert at.table[-1].value.index[-1] == str(gap)
+            assert at.dataframe[-1].value.index[-1] == str(gap)
 
 
 def test_chart_data_is_the_history():

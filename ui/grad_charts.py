@@ -11,12 +11,13 @@ import pandas as pd
 
 from core import timeline
 from core.losses import LOSSES, color
+from core.palette import GREY, VERMILLION
 from core.timeline import analytic_curves, curve_label, has_curve
-from ui.race_charts import loss_color
+from ui.race_charts import loss_color, loss_dash
 from ui.specs import frozen
 
 MUTED = "#c8c8c8"
-SHADE = "#d62728"
+SHADE = VERMILLION
 PANEL = 230  # px per panel: three panels a row fit beside the sidebar at 1400 px
 PER_ROW = 3
 FRAME_COLUMNS = ["index", "label", "p_true", "dlogit_norm", "param_grad_norm"]
@@ -66,7 +67,9 @@ def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: boo
         .add_params(brush)
     )
     mine = curves[curves.run == name]
-    line = alt.Chart(mine[mine.value > 0] if log else mine).mark_line(color="black", strokeWidth=2).encode(x="p:Q", y="value:Q")
+    line = (
+        alt.Chart(mine[mine.value > 0] if log else mine).mark_line(color=GREY, strokeWidth=2).encode(x="p:Q", y="value:Q")
+    )  # not black: mae's points are
     if log:  # a log axis cannot place zeros
         points = points.transform_filter(f"datum.g_{i} > 0")
     layers = [shade, points, line] if len(mine) else [shade, points]  # mse-logits: no curve in p
@@ -102,10 +105,14 @@ def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bo
     panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(shown)]
     rows = [alt.hconcat(*panels[k : k + PER_ROW]) for k in range(0, len(panels), PER_ROW)]
     scatters = (alt.vconcat(*rows) if len(rows) > 1 else rows[0]).resolve_scale(y="shared")  # magnitudes compare
-    if not two_d:
-        return scatters
-    space = _input_space(brushes[-1], linked)
-    return alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
+    description = (f"Scatter plots, one per loss ({', '.join(shown)}): each training sample's ‖∂ℓ/∂z‖ against its p(true class), "
+                   "with the formula's curve; drag to select samples in every panel.")  # fmt: skip
+    if two_d:
+        space = _input_space(brushes[-1], linked)
+        scatters = alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
+        description += " The last panel shows the 2-D inputs coloured by class."
+    # Canvas: Vega-Lite's SVG brush rectangles carry a role but no name (axe: svg-img-alt); the description names the chart.
+    return scatters.properties(description=description, usermeta={"embedOptions": {"renderer": "canvas"}})
 
 
 @frozen
@@ -116,14 +123,21 @@ def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart
     tip = ["run:N", "epoch:Q", "n:Q", alt.Tooltip("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖", format=".4g")]
     mean = (
         base.mark_line(point=True)
-        .encode(y=alt.Y("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖ (log)", scale=alt.Scale(type="log")), tooltip=tip)
+        .encode(
+            y=alt.Y("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖ (log)", scale=alt.Scale(type="log")),
+            tooltip=tip,
+            strokeDash=loss_dash(losses),
+        )
         .transform_filter("datum.mean_dlogit_norm > 0")  # float32 underflow to 0 would break the log axis
     )
-    count = base.mark_line(point=True).encode(y=alt.Y("n:Q", title="samples"), tooltip=tip)
+    count = base.mark_line(point=True).encode(y=alt.Y("n:Q", title="samples"), tooltip=tip, strokeDash=loss_dash(losses))
     title = f"Confidently wrong samples (p < {threshold:g}) through training"
+    description = (f"Two line charts against epoch, one line per loss ({', '.join(losses)}): the mean ‖∂ℓ/∂z‖ and the number "
+                   f"of training samples with p(true class) below {threshold:g}; a dashed rule marks the shown checkpoint.")  # fmt: skip
     return alt.hconcat(
         alt.layer(mean, rule, title=alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")).properties(width=330),
         alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=330),
+        description=description,
     )
 
 
@@ -147,7 +161,11 @@ def histogram_spec(shown: tuple[str, ...]) -> alt.Chart:
             row=alt.Row("run:N", title=None, sort=list(shown), header=alt.Header(labelAngle=0, labelAlign="left")),
             tooltip=["run:N", alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "count:Q"],
         )
-        .properties(width=300, height=90)
+        .properties(
+            width=300,
+            height=90,
+            description=f"Histograms, one row per loss ({', '.join(shown)}): training samples by log₁₀ of their per-sample parameter-gradient norm.",
+        )
     )
 
 

@@ -27,6 +27,8 @@ MIN_FRAME_SECONDS = 0.15  # one session alone: about as fast as a browser draws 
 SERVER_FRAMES = 40.0  # frames per second this process can draw for all its sessions together (see bench_load)
 SEND_SECONDS = 0.03  # after the last frame: time for the server to send it before the rerun clears the queue
 STEP_WAIT = 2.0  # a Step click waits this long for its epoch; longer, and the frames show it arriving
+REDUCE_MOTION = "reduce_motion"  # session-state key of the sidebar's "Reduce motion" toggle (ui/shell.py)
+CALM = 4.0  # with it on, frames come this many times further apart
 
 warm_up()  # once per server process: the previews build a Race here, and torch imports its compiler stack
 
@@ -155,6 +157,11 @@ class _Pacer:
 PACER = _Pacer()
 
 
+def calm() -> float:
+    """The frame interval's multiplier: CALM for a visitor who asked for less motion."""
+    return CALM if st.session_state.get(REDUCE_MOTION) else 1.0
+
+
 def live_view(page: str, draw: Callable[[Live], None]) -> None:
     """Draw the race; while it is live, every run (the page's, and the fragment's ticks) draws frame after frame.
 
@@ -185,7 +192,7 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
             if time.monotonic() > until:
                 break
             # Frames start every interval, however long drawing took; the GIL is free meanwhile for other sessions.
-            time.sleep(max(0.0, started + PACER.interval(session) - time.monotonic()))
+            time.sleep(max(0.0, started + PACER.interval(session) * calm() - time.monotonic()))
 
     # Only a live race is a fragment with a timer. Once nothing is live the page draws it plainly, so a tick still in
     # flight finds no fragment and is dropped: otherwise, arriving just after the last page run, it starts a new script

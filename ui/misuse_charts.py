@@ -4,17 +4,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.losses import color
+from core.losses import color, dash
 from core.misuse import MARGIN
+from core.palette import BLACK, GREY, REFERENCE_DASH, SOLID
 from ui import race_charts
 from ui.specs import frozen
 
 FLOOR = "softmax-ce floor"
 CAP = "softmax-ce cap e/(e + C − 1)"
 LOSSES = ("ce", "softmax-ce")
-GREY = "#7f7f7f"
-METHOD_COLORS = {"log(softmax(z))": "#d62728", "log_softmax(z)": "#1f77b4"}
-EVENT_COLORS = ["#ff7f0e", "#7f7f7f"]  # naive gradient NaN, naive value −inf
+METHOD_COLORS = {"log(softmax(z))": color("softmax-ce"), "log_softmax(z)": color("ce")}  # the bug's, the fix's
+EVENT_COLORS = [BLACK, GREY]  # naive gradient NaN, naive value −inf
 HEIGHT = 300  # live charts: room for a title and a legend on top without squashing the plot
 
 
@@ -48,12 +48,15 @@ def loss_spec() -> alt.LayerChart:
         x=alt.X("epoch:Q"),
         y=alt.Y("loss:Q", title="mean training loss", scale=alt.Scale(zero=True)),
         color=_run_color([*LOSSES, FLOOR]).legend(orient="top"),
-        strokeDash=alt.condition(alt.datum.run == FLOOR, alt.value([6, 4]), alt.value([1, 0])),
+        strokeDash=alt.StrokeDash(
+            "run:N", legend=None, scale=alt.Scale(domain=[*LOSSES, FLOOR], range=[dash(n) for n in [*LOSSES, FLOOR]])
+        ),
         tooltip=["run:N", "epoch:Q", alt.Tooltip("loss:Q", format=".5f")],
     )
     labelled = base.transform_filter("datum.label").mark_text(color=GREY, fontSize=11, align="right", dy=10)
     text = labelled.encode(x="epoch:Q", y="loss:Q", text="label:N")  # below the line: softmax-ce sits just above it
-    return alt.layer(lines, text).properties(height=HEIGHT)
+    description = "Line chart: mean training loss of ce and softmax-ce against epoch, with softmax-ce's floor as a dotted line."
+    return alt.layer(lines, text).properties(height=HEIGHT, description=description)
 
 
 def confidence_data(histogram: pd.DataFrame, cap: float) -> pd.DataFrame:
@@ -74,7 +77,10 @@ def confidence_spec() -> alt.LayerChart:
     )
     cap = base.transform_aggregate(cap="max(cap)").mark_rule(strokeDash=[6, 4], strokeWidth=2)
     rule = cap.encode(x="cap:Q", color=alt.datum(CAP), tooltip=[alt.Tooltip("cap:Q", format=".4f")])  # named in the legend
-    return alt.layer(bars, rule).properties(height=HEIGHT)
+    description = (
+        "Histograms of ce and softmax-ce: training samples by their largest predicted probability; a rule marks softmax-ce's cap."
+    )
+    return alt.layer(bars, rule).properties(height=HEIGHT, description=description)
 
 
 def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
@@ -94,7 +100,8 @@ def ratio_spec() -> alt.LayerChart:
         tooltip=["epoch:Q", alt.Tooltip("ratio:Q", format=".4g")],
     )
     one = alt.Chart(alt.Data(values=[{"ratio": 1}])).mark_rule(color=GREY, strokeDash=[6, 4]).encode(y="ratio:Q")
-    return alt.layer(line, one).properties(height=HEIGHT)
+    description = "Line chart, log axis: softmax-ce's parameter-gradient norm divided by ce's against epoch; a dashed rule at 1."
+    return alt.layer(line, one).properties(height=HEIGHT, description=description)
 
 
 def accuracy_spec() -> dict:
@@ -114,17 +121,21 @@ def sweep_chart(sweep: pd.DataFrame, series: dict[str, str], title: str, y_title
     long = sweep.melt(id_vars="C", value_vars=list(series), var_name="series", value_name="value")
     long["series"] = long.series.map(series)
     names = list(series.values())
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#d62728", "#1f77b4"]))
+    colors = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=[color("softmax-ce"), color("ce")]))
+    dashes = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names, range=[list(SOLID), list(REFERENCE_DASH)]))
     return (
         alt.Chart(long, title=title)
         .mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=12))
         .encode(
             x=alt.X("C:Q", title="classes C (log axis)", scale=alt.Scale(type="log"), axis=alt.Axis(values=[2, 10, 100, 1000])),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log_y else alt.Scale()),
-            color=color.legend(orient="top", direction="vertical", labelLimit=260),
+            color=colors.legend(orient="top", direction="vertical", labelLimit=260),
+            strokeDash=dashes.legend(orient="top", direction="vertical", labelLimit=260),
             tooltip=["C:Q", "series:N", alt.Tooltip("value:Q", format=".6g")],
         )
-        .properties(height=HEIGHT + 60)
+        .properties(
+            height=HEIGHT + 60, description=f"Line chart, log axes: {title} ({' and '.join(names)}) against the class count C."
+        )
     )
 
 
@@ -140,7 +151,7 @@ def stability_chart(curve: pd.DataFrame, limits: dict[str, float], dtype: str) -
     events = events[events.s <= curve.s.max()]
     domain = list(METHOD_COLORS) + list(events.method)
     color = alt.Color("method:N", title=None, scale=alt.Scale(domain=domain, range=list(METHOD_COLORS.values()) + EVENT_COLORS))
-    color = color.legend(orient="top", columns=2, labelLimit=300, labelFontSize=12)
+    color = color.legend(orient="top", columns=1, labelLimit=300, labelFontSize=12)  # one column: two ran off a phone
     lines = (
         alt.Chart(long, title=f"log p₀ for z = [0, s] in {dtype}")
         .mark_line(strokeWidth=2.5)
@@ -153,4 +164,6 @@ def stability_chart(curve: pd.DataFrame, limits: dict[str, float], dtype: str) -
         )
     )
     rules = alt.Chart(events).mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(x="s:Q", color=color, tooltip=["method:N"])
-    return alt.layer(lines, rules).properties(height=HEIGHT + 60)
+    description = (f"Line chart: log p₀ for z = [0, s] in {dtype} against the logit gap s, computed as log(softmax(z)) and as "
+                   "log_softmax(z); rules mark where the naive value and gradient break.")  # fmt: skip
+    return alt.layer(lines, rules).properties(height=HEIGHT + 60, description=description)

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from core.losses import color
+from core.losses import color, dash
 from core.snapshots import Snapshot
 from core.summary import per_epoch, summarize, verdict
 from ui.memo import once
@@ -24,6 +24,11 @@ LIVE_POINTS = 100  # epochs per line in a live frame (~6 px apart on a half-page
 def loss_color(losses: tuple[str, ...]) -> alt.Color:
     """One colour per loss (the registry's), the same on every chart and page."""
     return alt.Color("run:N", title="loss", scale=alt.Scale(domain=list(losses), range=[color(name) for name in losses]))
+
+
+def loss_dash(losses: tuple[str, ...]) -> alt.StrokeDash:
+    """One dash per loss (the registry's): lines differ by more than colour. Same field and title: one legend."""
+    return alt.StrokeDash("run:N", title="loss", scale=alt.Scale(domain=list(losses), range=[dash(name) for name in losses]))
 
 
 def thin(epochs: pd.DataFrame, points: int = LIVE_POINTS) -> pd.DataFrame:
@@ -62,11 +67,13 @@ def _epoch_axis(style: Style) -> alt.X:
 
 def _band_lines(value: str, losses: tuple[str, ...], title: str, y_title: str, scale: alt.Scale, style: Style):
     """Seed-mean line per loss, and a min–max band when there are several seeds."""
+    description = f"Line chart, one line per loss ({', '.join(losses)}): {y_title} against epoch. {title}."
     base = alt.Chart(title=title).encode(x=_epoch_axis(style), color=loss_color(losses))
     tooltip = ["run:N", "epoch:Q", alt.Tooltip(f"{value}:Q", format=".4g")] if not style.live else alt.Undefined
-    line = base.mark_line(strokeWidth=2).encode(y=alt.Y(f"{value}:Q", title=y_title, scale=scale), tooltip=tooltip)
+    y = alt.Y(f"{value}:Q", title=y_title, scale=scale)
+    line = base.mark_line(strokeWidth=2).encode(y=y, strokeDash=loss_dash(losses), tooltip=tooltip)
     band = base.mark_area(opacity=0.2).encode(y=f"{value}_min:Q", y2=f"{value}_max:Q")
-    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT, description=description)
 
 
 def loss_data(epochs: pd.DataFrame) -> pd.DataFrame:
@@ -106,17 +113,19 @@ def accuracy_data(data: pd.DataFrame) -> pd.DataFrame:
 
 @frozen
 def accuracy_spec(losses: tuple[str, ...], style: Style = FINISHED) -> alt.LayerChart:
-    base = alt.Chart(title="Accuracy: train (solid), validation (dashed)").encode(
+    base = alt.Chart(title="Accuracy: train (thick), validation (thin)").encode(
         x=_epoch_axis(style), color=loss_color(losses), detail="split:N"
     )
-    dash = alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", "validation"], range=[[1, 0], [5, 4]]), legend=None)
-    line = base.mark_line(strokeWidth=2).encode(
+    width = alt.StrokeWidth("split:N", scale=alt.Scale(domain=["train", "validation"], range=[2.5, 1.2]), legend=None)
+    line = base.mark_line().encode(
         y=alt.Y("value:Q", title="accuracy", scale=alt.Scale(domain=[0, 1])),
-        strokeDash=dash,
+        strokeDash=loss_dash(losses),  # dash tells the losses apart, so the split is the line's width
+        strokeWidth=width,
         tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", format=".3f")] if not style.live else alt.Undefined,
     )
     band = base.mark_area(opacity=0.15).encode(y="value_min:Q", y2="value_max:Q")
-    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT)
+    description = f"Line chart, two lines per loss ({', '.join(losses)}): train and validation accuracy against epoch."
+    return (alt.layer(band, line) if style.bands else alt.layer(line)).properties(height=HEIGHT, description=description)
 
 
 def specs(losses: tuple[str, ...], style: Style, shared: bool = False) -> list[dict]:
@@ -176,8 +185,10 @@ def snapshot_charts(snapshot: Snapshot, style: Style):
 
 @frozen
 def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
-    """Pre-binned p(true class) (core.views.p_true_histogram), one panel per loss; mass near 0 = confidently wrong."""
-    column = alt.Column("run:N", title="Predicted probability of the true class (training set)", sort=list(losses))
+    """Pre-binned p(true class) (core.views.p_true_histogram), one row per loss; mass near 0 = confidently wrong.
+
+    Rows, not columns: a fixed-width panel per loss side by side ran off a phone's screen."""
+    row = alt.Row("run:N", title=None, sort=list(losses), header=alt.Header(labelAngle=0, labelAlign="left"))
     bars = (
         alt.Chart()
         .mark_bar()
@@ -187,8 +198,11 @@ def p_true_spec(losses: tuple[str, ...], tooltips: bool = True) -> alt.Chart:
             y=alt.Y("count:Q", title="samples"),
             y2=alt.datum(0),
             color=loss_color(losses).legend(None),
-            column=column,
+            row=row,
             tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"] if tooltips else alt.Undefined,
         )
     )
-    return bars.properties(height=HEIGHT - 60, width=200)
+    description = f"Histograms, one per loss ({', '.join(losses)}): training samples by predicted probability of the true class."
+    title = "Predicted probability of the true class (training set)"
+    height = max(50, (HEIGHT - 40) // len(losses) - 20)  # all rows together about as tall as the chart beside it
+    return bars.properties(title=title, height=height, width=220, description=description)

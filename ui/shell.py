@@ -2,6 +2,7 @@
 
 import re
 import threading
+from pathlib import Path
 from typing import NamedTuple
 
 import streamlit as st
@@ -15,6 +16,7 @@ torch.set_num_threads(TORCH_THREADS)  # once per process, see core/config.py
 # The trainer's worker process takes ~2 s to import torch: start it on the first visit to any page, not on Start.
 threading.Thread(target=trainer.trainer, daemon=True, name="loss-lab-trainer-start").start()
 
+STYLE = Path(__file__).with_name("a11y.css")  # what the theme options cannot set (WCAG 2.1 AA)
 MARKDOWN_SPECIALS = re.compile(r"[\\`*\[\]<~$&]|:(?=\S)|(?<!\w)_|_(?!\w)")  # inline Markdown, LaTeX, :color[…]
 
 
@@ -87,9 +89,11 @@ def warn_ignored(ignored: list[str]) -> None:
 def setup(title: str, link: links.Link) -> None:
     """Call first on every page: `link` is what the page reads from its link (a page reading nothing names only its key)."""
     st.set_page_config(page_title=f"{title} · Loss Lab", page_icon=":material/query_stats:", layout="wide")
+    st.html(STYLE)  # only a <style>: Streamlit puts it in the event container, where it takes no space
     with st.sidebar:
         st.markdown("### Loss Lab")
         st.caption("Why classifiers train with cross-entropy, not MSE — shown with live torch models.")
         for page in PAGES:
             st.page_link(page.script, label=page.label, icon=page.icon)
+        st.toggle("Reduce motion", key="reduce_motion", help="Fewer, calmer frames while a race trains.")  # live.REDUCE_MOTION
     warn_ignored(links.load(link))

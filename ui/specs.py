@@ -7,6 +7,8 @@ second, so a builder decorated with @frozen returns a cached dict that st.vega_l
 import copy
 import functools
 
+import ui.chart_theme  # noqa: F401  (registers the theme every spec is built with)
+
 # Altair's schema check is a development check, ~0.1 s a spec and a quarter of a first visit to the per-sample
 # page: the tests turn it on for every spec they build (tests/conftest.py), the server skips it.
 VALIDATE = False

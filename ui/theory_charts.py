@@ -3,11 +3,15 @@
 import altair as alt
 import pandas as pd
 
-CURVE_COLORS = {"cross-entropy": "#1f77b4", "MSE": "#ff7f0e", "p(1 − p)": "#7f7f7f"}
+import ui.chart_theme  # noqa: F401  (registers the theme every chart is built with)
+from core.losses import color as color_of
+from core.losses import dash
+
+CURVE_LOSSES = {"cross-entropy": "ce", "MSE": "mse"}  # curves drawn in their loss's colour and dash; others: reference
 
 
-def _curve_color(name: str) -> str:
-    return next((c for key, c in CURVE_COLORS.items() if name.startswith(key)), "#2ca02c")
+def _loss_of(name: str) -> str:
+    return next((loss for key, loss in CURVE_LOSSES.items() if name.startswith(key)), "")
 
 
 def _magnitudes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -25,16 +29,17 @@ def neuron_panel(
         data, marks = _magnitudes(data), _magnitudes(marks)
     y_scale = alt.Scale(type="log") if log else alt.Scale()
     names = list(dict.fromkeys(data.curve))
-    color = alt.Color("curve:N", title=None, scale=alt.Scale(domain=names, range=[_curve_color(n) for n in names]))
-    color = color.legend(orient="bottom")
+    color = alt.Color("curve:N", title=None, scale=alt.Scale(domain=names, range=[color_of(_loss_of(n)) for n in names]))
+    color = color.legend(orient="bottom", columns=2)  # two columns: three in a row ran off a phone
+    dashes = alt.StrokeDash("curve:N", title=None, scale=alt.Scale(domain=names, range=[dash(_loss_of(n)) for n in names]))
     lines = (
-        alt.Chart(data, title=title)
+        alt.Chart(data, title=alt.Title(title.split("; ")))  # a line per clause: one long line ran off a phone
         .mark_line(strokeWidth=2.5)
         .encode(
             x=alt.X("z:Q", title="logit z"),
             y=alt.Y("value:Q", title=f"|{quantity}|" if log else quantity, scale=y_scale),
             color=color,
-            strokeDash=alt.condition(alt.datum.curve == "p(1 − p)", alt.value([5, 4]), alt.value([1, 0])),
+            strokeDash=dashes.legend(orient="bottom", columns=2),
             tooltip=["curve", alt.Tooltip("z:Q", format=".2f"), alt.Tooltip("value:Q", format=".5f")],
         )
     )
@@ -44,7 +49,8 @@ def neuron_panel(
         .mark_point(filled=True, size=90, stroke="black")
         .encode(x="z:Q", y="value:Q", color=color, tooltip=["curve", alt.Tooltip("value:Q", format=".5f")])
     )
-    return (lines + rule + dots).properties(height=300)
+    description = f"Line chart: {title}, one line per curve ({', '.join(names)}); a dashed rule and dots mark z = {z_now:g}."
+    return (lines + rule + dots).properties(height=300, description=description)
 
 
 def slowdown_chart(table: pd.DataFrame, value: str, title: str) -> alt.Chart:
@@ -56,9 +62,11 @@ def slowdown_chart(table: pd.DataFrame, value: str, title: str) -> alt.Chart:
         .encode(
             x=alt.X("epoch:Q"),
             y=alt.Y(f"{value}:Q", title=value.replace("_", " ")),
-            color=alt.Color("cost:N", scale=alt.Scale(domain=costs, range=["#ff7f0e", "#1f77b4"])),
+            color=alt.Color("cost:N", scale=alt.Scale(domain=costs, range=[color_of("mse"), color_of("ce")])),
             strokeDash=alt.StrokeDash("start:N", title="start"),
             tooltip=["start", "cost", "epoch", alt.Tooltip(f"{value}:Q", format=".4f")],
         )
-        .properties(height=260)
+        .properties(
+            height=260, description=f"Line chart: {title} against epoch, one line per cost (quadratic, cross-entropy) and start."
+        )
     )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM_ARGS, require_chromium
+from tests.browser.server import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -32,3 +32,10 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One server for a whole test module whose tests do not need a cold one: its base URL."""
+    with streamlit_server() as url:
+        yield url

@@ -1,0 +1,15 @@
+"""The chart colours: Okabe & Ito's colour-blind-safe set, only the members with ≥ 3:1 against white (WCAG 1.4.11).
+
+Their light members (orange, sky blue, yellow) fall below 3:1 as lines on white and are left out. Every pair
+used here stays ≥ 10 apart (CIEDE2000) seen with protanopia or deuteranopia (tests/test_palette.py).
+"""
+
+BLUE = "#0072b2"
+VERMILLION = "#d55e00"
+BLUISH_GREEN = "#009e73"
+REDDISH_PURPLE = "#cc79a7"
+BLACK = "#000000"
+GREY = "#595959"  # reference lines and labels (floors, caps, formula curves): 7:1, text-safe too
+
+SOLID = (1, 0)
+REFERENCE_DASH = (1, 3)  # dotted: a floor, a cap, a curve that is not a loss

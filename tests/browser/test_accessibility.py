@@ -1,0 +1,82 @@
+"""WCAG 2.1 AA in a real browser: axe-core plus chart checks on every page at first load (desktop and phone) and in
+the key states: the Loss race and Misuse lab after a finished race, Per-sample with a brush, the tour presenting."""
+
+import pytest
+
+from tests.browser import a11y
+from tests.browser.server import page_problems, wait_until_idle
+from tests.browser.test_pages_browser import url_path
+from ui.shell import PAGES
+
+pytestmark = pytest.mark.browser
+EPOCHS = 40  # a short race: the finished state, not the training, is what is scanned
+# Known gap, tracked rather than hidden (strict: it fails once fixed, so the mark comes off): the per-sample
+# page's linked brushing needs all its panels in one Vega-Lite spec, and fixed-width side-by-side panels are
+# wider than a phone (a responsive width is not supported for concatenated views).
+WIDE_ON_A_PHONE = {"pages/3_per_sample_gradients.py": "linked fixed-width panels are wider than 390 px"}
+
+
+def first_loads():
+    for script in [p.script for p in PAGES]:
+        yield pytest.param(script, False, id=f"{script}-desktop")
+        why = WIDE_ON_A_PHONE.get(script)
+        yield pytest.param(script, True, id=f"{script}-phone", marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [])
+
+
+def open_page(page, url: str, timeout_ms: int = 180_000) -> None:
+    page.goto(url)
+    wait_until_idle(page, timeout_ms)
+    assert page_problems(page) == []
+
+
+def passes(page, state: str, artifacts, phone: bool = False) -> None:
+    """No accessibility problem in this state; a screenshot of what was scanned."""
+    problems = a11y.check(page, state, phone)
+    page.screenshot(path=artifacts / f"a11y_{state.replace(':', '_').replace('@', '_')}.png", full_page=True)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("script, phone", first_loads())
+def test_first_load(script, phone, server, page, artifacts):
+    if phone:
+        page.set_viewport_size(a11y.PHONE)
+    open_page(page, f"{server}/{url_path(script)}")
+    passes(page, (url_path(script) or "home") + ("@phone" if phone else ""), artifacts, phone)
+
+
+@pytest.mark.parametrize("name", ["loss_race", "misuse_lab"])
+def test_after_a_finished_race(name, server, page, artifacts):
+    open_page(page, f"{server}/{name}?epochs={EPOCHS}")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_text(f"Epoch {EPOCHS} of {EPOCHS}").wait_for(timeout=120_000)
+    page.get_by_role("button", name="Stop").and_(page.locator("[disabled]")).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    passes(page, f"{name}:finished", artifacts)
+
+
+def test_per_sample_with_a_brush(server, page, artifacts):
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    open_page(page, f"{server}/per_sample_gradients?samples=300&epochs=40&hidden=16")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    box = chart.bounding_box()
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.35  # inside the input-space panel
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 90, y + 80, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    passes(page, "per_sample_gradients:brushed", artifacts)
+
+
+def test_tour_in_presenter_mode(server, page, artifacts):
+    open_page(page, f"{server}/tour?presenter=1")
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    passes(page, "tour:presenter", artifacts)
+
+
+def test_home_cards_follow_the_sidebar_order(server, page):
+    page.set_viewport_size(a11y.PHONE)  # one column: the cards stack
+    open_page(page, server)
+    main = page.locator('[data-testid="stMain"]')
+    tops = [main.locator('[data-testid="stPageLink"]').get_by_text(p.label, exact=True).bounding_box()["y"] for p in PAGES[1:]]
+    assert tops == sorted(tops)
