@@ -15,14 +15,16 @@ from tests.browser.server import page_problems, streamlit_server, wait_until_idl
 pytestmark = pytest.mark.browser
 
 # Different data, losses, seeds, widths, optimisers and batching, so a crossed wire shows in the numbers;
-# long enough that each is still training when the last one starts.
+# long enough that each is still training when the last one starts: ~3.5 s of one core together, however fast a
+# lone race is paced (clicks on a loaded CI machine came up to 3 s apart, more than a 2 s paced race).
 QUERIES = [
-    {"epochs": "300", "samples": "300", "hidden": "16"},
-    {"epochs": "240", "dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid", "seed": "3", "hidden": "8"},
+    {"epochs": "900", "samples": "2000", "hidden": "16"},
+    {"epochs": "720", "dataset": "moons", "classes": "2", "losses": "bce,mse-sigmoid", "seed": "3", "hidden": "8",
+     "samples": "2000"},
     {"epochs": "300", "dataset": "blobs", "classes": "4", "losses": "ce,mse,mae", "seed": "7", "optimizer": "adam",
      "lr": "0.01", "batch_size": "64", "samples": "400"},
-    {"epochs": "250", "dataset": "circles", "classes": "2", "losses": "ce,mse-logits", "seeds": "2", "seed": "11",
-     "activation": "relu", "hidden": "16,16", "samples": "300"},
+    {"epochs": "750", "dataset": "circles", "classes": "2", "losses": "ce,mse-logits", "seeds": "2", "seed": "11",
+     "activation": "relu", "hidden": "16,16", "samples": "2000"},
 ]  # fmt: skip
 
 
