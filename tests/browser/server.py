@@ -81,3 +81,14 @@ def page_problems(page) -> list[str]:
     if "Traceback (most recent call last)" in page.inner_text("body"):
         problems.append("traceback text on page")
     return problems
+
+
+def brush_input_space(page, chart) -> None:
+    """Drag a rectangle inside the per-sample page's input-space panel (the right fifth of its linked chart)."""
+    box = chart.bounding_box()
+    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.35
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 90, y + 80, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)

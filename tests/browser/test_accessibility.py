@@ -4,7 +4,7 @@ the key states: the Loss race and Misuse lab after a finished race, Per-sample w
 import pytest
 
 from tests.browser import a11y
-from tests.browser.server import page_problems, wait_until_idle
+from tests.browser.server import brush_input_space, page_problems, wait_until_idle
 from tests.browser.test_pages_browser import url_path
 from ui.shell import PAGES
 
@@ -57,14 +57,7 @@ def test_after_a_finished_race(name, server, page, artifacts):
 def test_per_sample_with_a_brush(server, page, artifacts):
     page.set_viewport_size({"width": 1400, "height": 2400})
     open_page(page, f"{server}/per_sample_gradients?samples=300&epochs=40&hidden=16")
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    box = chart.bounding_box()
-    x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.35  # inside the input-space panel
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 90, y + 80, steps=8)
-    page.mouse.up()
-    page.wait_for_timeout(500)
+    brush_input_space(page, page.locator('[data-testid="stVegaLiteChart"]').first)
     passes(page, "per_sample_gradients:brushed", artifacts)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.server import page_problems, streamlit_server, wait_until_idle
+from tests.browser.server import brush_input_space, page_problems, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 QUERY = "?samples=300&epochs=40&hidden=16"  # small, so training and the playback stay short
@@ -18,13 +18,8 @@ def test_grads_page_renders_scrubs_and_plays(page, artifacts):
         page.screenshot(path=artifacts / "per_sample_gradients_browser.png", full_page=True)
 
         linked = page.locator('[data-testid="stVegaLiteChart"]').first
-        before, box = linked.screenshot(), linked.bounding_box()
-        x, y = box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.35  # inside the input-space panel
-        page.mouse.move(x, y)
-        page.mouse.down()
-        page.mouse.move(x + 90, y + 80, steps=8)
-        page.mouse.up()
-        page.wait_for_timeout(500)
+        before = linked.screenshot()
+        brush_input_space(page, linked)
         assert linked.screenshot() != before  # the brush greys out unselected samples in every panel
         linked.screenshot(path=artifacts / "per_sample_gradients_brushed.png")
 
