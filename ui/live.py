@@ -67,8 +67,14 @@ def race_training() -> bool:
     return s is not None and s.training
 
 
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "bare"
+
+
 def _start(page: str, kind: str, config: RunConfig) -> None:
     s = state(page)  # a second click starts again from epoch 0 (a finished race replays from the trainer's results)
+    PACER.join(_session())  # counts from the click: sessions that draw first don't take the frames of those still starting
     s.ticket, s.shown, s.training = trainer.trainer().ticket(config, kind, config.epochs, pace=RACE_SECONDS), None, True
 
 
@@ -145,6 +151,10 @@ class _Pacer:
     def __init__(self):
         self._lock, self._last = threading.Lock(), {}
 
+    def join(self, session: str) -> None:
+        """A session about to draw: it shares the budget from now on."""
+        self.interval(session)
+
     def interval(self, session: str) -> float:
         """Seconds until this session's next frame."""
         now = time.monotonic()
@@ -171,7 +181,7 @@ def live_view(page: str, draw: Callable[[Live], None]) -> None:
 
     def frames():  # the page's run and each tick loop alike: whichever runs, the frames keep coming
         s, frame, beat = state(page), st.empty(), st.empty()
-        session = get_script_run_ctx().session_id if get_script_run_ctx() else page
+        session = _session()
         until, drawn = time.monotonic() + LOOP_SECONDS, None
         while True:
             started, live = time.monotonic(), s.pending
