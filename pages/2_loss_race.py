@@ -31,7 +31,8 @@ with st.sidebar:
     config, problem = config_form.config_form(LINK, GROUPS)
 
 st.caption("Presets")
-for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
+preset_columns = [column for _ in range(0, len(PRESETS), 3) for column in st.columns(3)]  # rows of 3: whole names fit
+for column, (name, preset) in zip(preset_columns, PRESETS.items()):
     column.button(name, on_click=config_form.apply, args=(LINK, preset), key=f"preset.{name}", width="stretch")
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")

@@ -1,5 +1,7 @@
 """The "As in TensorFlow Playground" preset: Playground's defaults, its loss's numbers, and the note on what differs."""
 
+import contextlib
+import io
 from dataclasses import replace
 
 import pytest
@@ -9,6 +11,7 @@ from torch.func import functional_call
 from core.config import ConfigError, RunConfig
 from core.data import PLAYGROUND_DATASETS
 from core.engine import Race
+from core.export import pytorch_script
 from core.presets import PLAYGROUND, PRESETS, playground_note
 
 
@@ -50,6 +53,20 @@ def test_every_playground_set_trains_the_preset(dataset):
     z = race.logits(race.data.x_val)
     torch.testing.assert_close(probs[0, :, 1], (1 + z[0, :, 0].tanh()) / 2)
     torch.testing.assert_close(probs[1, :, 1], torch.sigmoid(z[1, :, 0]))
+
+
+def test_exported_script_reproduces_the_preset():
+    """'Show as PyTorch code' for the preset: plain torch with nn.MSELoss on tanh ends with the engine's numbers."""
+    config = replace(PLAYGROUND, epochs=4)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(pytorch_script(config), "run.py", "exec"), {"__name__": "__main__"})
+    race = Race(config)
+    race.advance(config.epochs)
+    for line, record in zip(out.getvalue().strip().splitlines(), race.history[-2:], strict=True):
+        name, rest = line.split(": final loss ")
+        assert name == record["run"] and float(rest.split(",")[0]) == pytest.approx(record["loss"], rel=1e-4)
+        assert float(rest.split("accuracy ")[1]) == pytest.approx(record["accuracy"], abs=1e-4)
 
 
 def test_playground_noise_is_its_slider_range():
