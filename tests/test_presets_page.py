@@ -2,10 +2,15 @@
 
 from dataclasses import replace
 
+import numpy as np
+import torch
+
 from core.config import RunConfig
 from core.engine import Race
+from core.grads import sample_table
 from core.presets import PLAYGROUND, playground_note
 from tests.apptest import open_page, train_to_end
+from tests.test_grads_page import charts, expect_scatter_equals
 
 KEY = "preset.As in TensorFlow Playground"
 
@@ -54,3 +59,24 @@ def test_playground_noise_above_its_slider_is_a_clear_warning():
     assert not at.exception
     assert any("Input noise (std): must be in [0.0, 0.5], got 0.8" in w.value for w in at.warning)
     assert at.button(key="race.start").disabled
+
+
+def test_per_sample_page_reads_playgrounds_probability_view():
+    """Per-sample gradients of the preset: p(true class) is (1 + tanh z)/2 for square-tanh and σ(z) for bce."""
+    query = {**PLAYGROUND.to_dict(), "epochs": "6", "dataset": "pg-xor", "noise": "0.1"}
+    for race_only in ["seeds", "square_k", "square_m"]:  # the page has no such settings
+        query.pop(race_only)
+    at = open_page("pages/3_per_sample_gradients.py", **query)
+    assert not at.exception and not at.warning
+    config = RunConfig.from_dict(query)
+    race = Race(config)
+    race.advance(config.epochs)
+    table = sample_table(race)
+    (_, data), *_ = charts(at)
+    expect_scatter_equals(data, table, config.losses)
+    assert any("but square-tanh keeps TensorFlow Playground’s ½." in c for c in captions(at))
+    z = race.logits(race.data.x_train)[:, :, 0].double()  # (R, N)
+    t = 2.0 * race.data.y_train - 1
+    for r, p_true in enumerate([(1 + t * z[0].tanh()) / 2, torch.sigmoid(t * z[1])]):
+        rows = table[table.run == config.losses[r]]
+        np.testing.assert_allclose(rows.p_true.to_numpy(), p_true.numpy(), rtol=1e-5, atol=1e-6)
