@@ -4,7 +4,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 
 from core import losses
-from core.data import CLASS_RANGE
+from core.data import CLASS_RANGE, PLAYGROUND_DATASETS, PLAYGROUND_MAX_NOISE
 
 # Hard caps keep one request from exhausting a shared server (Community Cloud: ~2.7 GB, 2 CPUs).
 MAX_SAMPLES = 5000
@@ -128,7 +128,7 @@ def validate(c: RunConfig) -> None:
         raise ConfigError("dataset", f"unknown dataset {c.dataset!r}; choose from {', '.join(CLASS_RANGE)}")
     _check_range("classes", c.classes, *CLASS_RANGE[c.dataset])
     _check_range("samples", c.samples, 20, MAX_SAMPLES)
-    _check_range("noise", c.noise, 0.0, 2.0)
+    _check_range("noise", c.noise, 0.0, PLAYGROUND_MAX_NOISE if c.dataset in PLAYGROUND_DATASETS else 2.0)
     _check_range("label_noise", c.label_noise, 0.0, 0.5)
     _check_range("val_fraction", c.val_fraction, 0.0, 0.5)
     if not c.losses:
@@ -141,10 +141,11 @@ def validate(c: RunConfig) -> None:
     if len(c.losses) > 6:
         raise ConfigError("losses", f"at most 6 losses race at once, got {len(c.losses)}")
     kinds = {losses.get(name).binary for name in c.losses}
+    one_logit = ", ".join(name for name, entry in losses.LOSSES.items() if entry.binary)
     if len(kinds) > 1:
-        raise ConfigError("losses", "one-logit losses (bce, mse-sigmoid) cannot race C-logit losses; pick one kind")
+        raise ConfigError("losses", f"one-logit losses ({one_logit}) cannot race C-logit losses; pick one kind")
     if True in kinds and c.classes != 2:
-        raise ConfigError("losses", f"one-logit losses (bce, mse-sigmoid) need classes = 2, got {c.classes}")
+        raise ConfigError("losses", f"one-logit losses ({one_logit}) need classes = 2, got {c.classes}")
     if len(c.hidden) > MAX_DEPTH:
         raise ConfigError("hidden", f"at most {MAX_DEPTH} hidden layers, got {len(c.hidden)}")
     for width in c.hidden:

@@ -15,7 +15,13 @@ CLASS_RANGE = {
     "circles": (2, 2),
     "xor": (2, 2),
     "digits": (2, 10),
+    "pg-circle": (2, 2),
+    "pg-xor": (2, 2),
+    "pg-gauss": (2, 2),
+    "pg-spiral": (2, 2),
 }
+PLAYGROUND_DATASETS = ("pg-circle", "pg-xor", "pg-gauss", "pg-spiral")
+PLAYGROUND_MAX_NOISE = 0.5  # its noise slider's 0–50, divided by 100 as Playground does
 DIGITS_SIZE = 1797  # scikit-learn's 8x8 digits: the whole set
 
 
@@ -97,7 +103,55 @@ def digits(n, c, noise, g):
     return x[pick] + noise * _normal(len(pick), 64, g), y[pick]
 
 
-GENERATORS = {"blobs": blobs, "spirals": spirals, "moons": moons, "circles": circles, "xor": xor, "digits": digits}
+# TensorFlow Playground's classification sets (re-implemented from the descriptions in tensorflow/playground's
+# src/dataset.ts): class 1 is its label +1, class 0 its -1, and `noise` is its noise level (0–0.5), which means
+# something different in each: a jitter that relabels (circle, xor), the Gaussians' variance, the spiral's jitter.
+
+
+def _uniform(shape, low: float, high: float, g) -> Tensor:
+    return low + (high - low) * torch.rand(shape, generator=g)
+
+
+def pg_circle(n, c, noise, g):
+    """Class 1 uniform in radius below 2.5, class 0 in radius 3.5–5; the label is where the jittered point lies."""
+    y = _balanced_labels(n, 2)
+    u = torch.rand(n, generator=g)
+    radius = torch.where(y == 1, 2.5 * u, 3.5 + 1.5 * u)  # uniform in radius, not in area, as Playground draws
+    angle = _uniform(n, 0.0, 2 * math.pi, g)
+    x = radius.unsqueeze(1) * torch.stack([angle.sin(), angle.cos()], 1)
+    jittered = x + noise * _uniform((n, 2), -5.0, 5.0, g)  # moves only the label, never the point
+    return x, (jittered.norm(dim=1) < 2.5).long()
+
+
+def pg_xor(n, c, noise, g):
+    """Uniform on [-5, 5]², pushed 0.3 away from both axes; class 1 where the jittered x0·x1 ≥ 0."""
+    x = _uniform((n, 2), -5.0, 5.0, g)
+    x = x + torch.where(x > 0, 0.3, -0.3)
+    jittered = x + noise * _uniform((n, 2), -5.0, 5.0, g)
+    return x, (jittered[:, 0] * jittered[:, 1] >= 0).long()
+
+
+def pg_gauss(n, c, noise, g):
+    """Two Gaussians at (2, 2) (class 1) and (-2, -2) (class 0); noise widens them: variance 0.5 + 7 · noise."""
+    y = _balanced_labels(n, 2)
+    centres = torch.where(y == 1, 2.0, -2.0).unsqueeze(1).expand(n, 2)
+    return centres + math.sqrt(0.5 + 7 * noise) * _normal(n, 2, g), y
+
+
+def pg_spiral(n, c, noise, g):
+    """Two arms of 1.75 turns out to radius 5, points evenly spaced along each, class 0's arm turned by π."""
+    y = _balanced_labels(n, 2)
+    arm_size = torch.where(y == 0, (n + 1) // 2, n // 2)
+    t = (torch.arange(n) // 2) / arm_size  # 0 at the centre, up to (almost) 1 at the arm's end
+    angle = 1.75 * 2 * math.pi * t + math.pi * (1 - y)
+    x = 5 * t.unsqueeze(1) * torch.stack([angle.sin(), angle.cos()], 1)
+    return x + noise * _uniform((n, 2), -1.0, 1.0, g), y
+
+
+GENERATORS = {
+    "blobs": blobs, "spirals": spirals, "moons": moons, "circles": circles, "xor": xor, "digits": digits,
+    "pg-circle": pg_circle, "pg-xor": pg_xor, "pg-gauss": pg_gauss, "pg-spiral": pg_spiral,
+}  # fmt: skip
 
 
 def flip_labels(y: Tensor, fraction: float, c: int, g: torch.Generator) -> Tensor:

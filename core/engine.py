@@ -55,7 +55,7 @@ class Race:
     @property
     def train_probs(self) -> torch.Tensor:
         """Class probabilities (R, N, C) on the training set at the last evaluation (views ask; training doesn't)."""
-        return losses.probabilities(self.config.losses[0], self.train_logits)
+        return losses.run_probabilities(self.config.losses, self.train_logits)
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Logits of every run on shared inputs x (N, D) -> (R, N, K)."""
@@ -63,7 +63,7 @@ class Race:
 
     def probabilities(self, x: torch.Tensor) -> torch.Tensor:
         """Predicted class probabilities (R, N, C)."""
-        return losses.probabilities(self.config.losses[0], self.logits(x))
+        return losses.run_probabilities(self.config.losses, self.logits(x))
 
     def run_params(self, r: int) -> dict[str, torch.Tensor]:
         """Detached parameters of run r, for torch.func.functional_call(self.model, ...)."""

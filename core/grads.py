@@ -27,7 +27,7 @@ def sample_table(race: Race) -> pd.DataFrame:
     d, C = race.data, race.data.num_classes
     outs = layer_outputs(race.params, d.x_train, race.config.activation)
     z = outs[-1]  # (R, N, K)
-    probs = losses.probabilities(race.config.losses[0], z)  # (R, N, C)
+    probs = losses.run_probabilities(race.config.losses, z)  # (R, N, C)
     dz = torch.stack([race.dlogits(r, z[r], d.y_train) for r in range(len(race.runs))])  # (R, N, K)
     param_norms = per_sample_grad_norms(race.params, outs, dz, race.config.activation)  # (R, N)
     frames = []

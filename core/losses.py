@@ -42,6 +42,7 @@ class Loss:
     help: str  # one phrase for the settings' help text
     options: tuple[str, ...] = ()  # keyword options loss and dlogits accept
     code_comment: str = ""  # appended to the script's line
+    p_one: Callable[[Tensor], Tensor] = torch.sigmoid  # one-logit losses: p(class 1) from the logit z
 
 
 def one_hot(y: Tensor, num_classes: int, like: Tensor) -> Tensor:
@@ -146,6 +147,23 @@ def _mae_grad(z, y):
     return 2 * (p * onehot).sum(-1, keepdim=True) * (p - onehot)  # loss = 2(1 - p_y)
 
 
+def _signed(y, like):
+    return 2 * _target(y, like) - 1  # TensorFlow Playground's labels t = ±1: class 1 is +1
+
+
+def _square_tanh(z, y):
+    return 0.5 * (torch.tanh(z) - _signed(y, z)).pow(2).squeeze(-1)
+
+
+def _square_tanh_grad(z, y):
+    o = torch.tanh(z)
+    return (o - _signed(y, z)) * (1 - o * o)
+
+
+def _tanh_probability(z):
+    return (1 + torch.tanh(z)) / 2  # o = tanh(z) in [-1, 1] read as p(t = +1); equals σ(2z)
+
+
 ONE_HOT = "F.one_hot(y, C).float()"
 LOSSES: dict[str, Loss] = {
     entry.name: entry
@@ -192,6 +210,14 @@ LOSSES: dict[str, Loss] = {
             color=palette.BLACK, dash=(12, 4), code=f"(logits.softmax(1) - {ONE_HOT}).abs().sum(1).mean()",
             curve=Curve(lambda p, q, c: 2 * SQRT2 * p * q, "2√2·p(1 − p)"), help="‖p − y‖₁",
         ),
+        Loss(
+            "square-tanh", "Square loss on tanh (Playground)", r"\tfrac{1}{2}(o - t)^2,\; o = \tanh z,\; t = 2y - 1", True,
+            _square_tanh, _square_tanh_grad, p_one=_tanh_probability,
+            color=palette.BLUISH_GREEN, dash=(6, 2, 1, 2), code="nn.MSELoss()(logits.squeeze(1).tanh(), 2 * y.float() - 1) / 2",
+            code_comment="  # TensorFlow Playground's loss, labels ±1",
+            curve=Curve(lambda p, q, c: 8 * p * q**2, "8p(1 − p)² = |o − t|(1 − o²), p = (1 + o)/2"),
+            help="TensorFlow Playground's ½(tanh(z) − t)², t = ±1, one logit, C = 2",
+        ),
     ]
 }  # fmt: skip
 
@@ -219,11 +245,20 @@ def output_size(name: str, num_classes: int) -> int:
 
 
 def probabilities(name: str, z: Tensor) -> Tensor:
-    """Class probabilities the model predicts: softmax, or [1 - σ, σ] for one-logit losses; (..., C)."""
-    if get(name).binary:
-        p = torch.sigmoid(z)
+    """Class probabilities the model predicts: softmax, or [1 - p, p] for one-logit losses (p = the entry's p_one); (..., C)."""
+    entry = get(name)
+    if entry.binary:
+        p = entry.p_one(z)
         return torch.cat([1 - p, p], -1)
     return softmax(z)
+
+
+def run_probabilities(names: tuple[str, ...], z: Tensor) -> Tensor:
+    """probabilities of R seed-major runs (run r trains names[r % L]): z (R, N, K) -> (R, N, C)."""
+    rules = {get(name).p_one if get(name).binary else softmax for name in names}
+    if len(rules) == 1:  # one rule for every run: one call, as fast as before
+        return probabilities(names[0], z)
+    return torch.stack([probabilities(names[r % len(names)], z[r]) for r in range(z.shape[0])])
 
 
 def predictions(name: str, z: Tensor) -> Tensor:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core.export import pytorch_script
-from core.presets import PRESETS
+from core.presets import PRESETS, playground_note
 from ui import cached, config_form, links, live, race_charts, shell
 
 PAGE = live.RACE_PAGE
@@ -31,10 +31,13 @@ with st.sidebar:
     config, problem = config_form.config_form(LINK, GROUPS)
 
 st.caption("Presets")
-for column, (name, preset) in zip(st.columns(len(PRESETS)), PRESETS.items()):
+preset_columns = [column for _ in range(0, len(PRESETS), 3) for column in st.columns(3)]  # rows of 3: whole names fit
+for column, (name, preset) in zip(preset_columns, PRESETS.items()):
     column.button(name, on_click=config_form.apply, args=(LINK, preset), key=f"preset.{name}", width="stretch")
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
+elif note := playground_note(config):
+    st.caption(note)
 live.buttons(PAGE, KIND, config)
 if config is not None:
     race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair

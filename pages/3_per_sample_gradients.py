@@ -67,7 +67,8 @@ n = int((table.epoch == 0).sum() // len(config.runs))
 st.caption(
     f"{' vs '.join(config.losses)} on {config.dataset} (C = {config.classes}, N = {n} training samples), "
     f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
-    f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)."
+    f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)"
+    f"{', but square-tanh keeps TensorFlow Playground’s ½' if 'square-tanh' in config.losses else ''}."
 )
 play, threshold_col, log_col = st.columns([1, 3, 1], vertical_alignment="bottom")
 playing = st.session_state.get("grads.playing", False)

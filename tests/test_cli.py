@@ -74,6 +74,22 @@ def test_grads_rows_match_sample_table(tmp_path):
     )
 
 
+def test_playground_pair_on_a_playground_set(tmp_path):
+    """`--loss square-tanh --loss bce --dataset pg-xor` works like any other pair: the CSV is the engine's history."""
+    out, args = tmp_path / "h.csv", ["--dataset", "pg-xor", "--classes", "2", "--samples", "100", "--hidden", "4,2"]
+    assert (
+        main(["train", "--loss", "square-tanh", "--loss", "bce", *args, "--batch-size", "10", "--epochs", "3", "--out", str(out)])
+        == 0
+    )
+    config = RunConfig(
+        dataset="pg-xor", classes=2, samples=100, hidden=(4, 2), batch_size=10, epochs=3, losses=("square-tanh", "bce")
+    )
+    race = Race(config)
+    race.advance(3)
+    pd.testing.assert_frame_equal(pd.read_csv(out), pd.DataFrame(race.history), check_dtype=False, rtol=1e-6)
+    assert set(pd.read_csv(out).run) == {"square-tanh", "bce"}
+
+
 def test_stdout_when_no_out():
     result = cli("train", *SMALL)
     assert result.returncode == 0 and result.stdout.startswith("run,seed,epoch,loss")
@@ -87,6 +103,8 @@ def test_stdout_when_no_out():
         (["train", "--epochs", "1e9"], "--epochs"),
         (["train", "--dataset", "imagenet"], "--dataset"),
         (["train", "--loss", "bce"], "--loss"),
+        (["train", "--loss", "square-tanh", "--loss", "ce"], "--loss"),
+        (["train", "--dataset", "pg-gauss", "--classes", "2", "--noise", "0.9"], "--noise"),
         (["train", "--classes", "0"], "--classes"),
         (["train", "--hidden", "32,x"], "--hidden"),
         (["train", "--seeds", "100"], "--seeds"),

@@ -51,6 +51,9 @@ def test_losses_equal_torch_nn():
         L.get("bce").loss(zb, yb), F.binary_cross_entropy_with_logits(zb[:, 0], yb.double(), reduction="none")
     )
     torch.testing.assert_close(L.get("mse-sigmoid").loss(zb, yb), (zb[:, 0].sigmoid() - yb) ** 2)
+    playground_target = torch.where(yb == 1, 1.0, -1.0).double()  # TensorFlow Playground's labels ±1
+    half_square = nn.MSELoss(reduction="none")(zb[:, 0].tanh(), playground_target) / 2
+    torch.testing.assert_close(L.get("square-tanh").loss(zb, yb), half_square)
 
 
 def logit_of(p):
@@ -102,6 +105,41 @@ def test_reference_point_z_minus_4_6():
     z, y = torch.tensor([[-4.6]], dtype=torch.float64), torch.tensor([1])
     ce, mse_half = L.get("bce").dlogits(z, y).abs().item(), L.get("mse-sigmoid").dlogits(z, y).abs().item() / 2
     assert (round(ce, 5), round(mse_half, 6), round(ce / mse_half, 1)) == (0.99005, 0.009755, 101.5)
+
+
+def test_square_tanh_is_playgrounds_loss_and_probability():
+    """½(o − t)² on o = tanh(z): ∂ℓ/∂z = (o − t)(1 − o²) (Playground's der (o − t) times tanh'); p = (1 + o)/2 = σ(2z)."""
+    z, y = logits_for("square-tanh", scale=3.0)
+    o, t = z.tanh(), 2.0 * y.unsqueeze(1) - 1
+    torch.testing.assert_close(L.get("square-tanh").dlogits(z, y), (o - t) * (1 - o**2), atol=1e-12, rtol=1e-12)
+    p = L.probabilities("square-tanh", z)
+    torch.testing.assert_close(p[:, 1:], (1 + o) / 2)
+    torch.testing.assert_close(p[:, 1:], torch.sigmoid(2 * z))
+    zero, one = torch.zeros(1, 1, dtype=torch.float64), torch.ones(1, dtype=torch.long)
+    assert L.get("square-tanh").dlogits(zero, one).item() == -1.0  # the page's "at z = 0 … = 1, twice bce's ½"
+    assert L.get("bce").dlogits(zero, one).item() == -0.5
+    wrong = torch.tensor([[-6.0]], dtype=torch.float64)  # confidently wrong: o ≈ −1 for t = +1, the push vanishes
+    assert abs(L.get("square-tanh").dlogits(wrong, one).item()) < 2e-4 < abs(L.get("bce").dlogits(wrong, one).item())
+
+
+@pytest.mark.parametrize("name", [n for n, entry in L.LOSSES.items() if entry.curve.norm is not None])
+def test_analytic_curve_is_the_gradient_norm_at_two_classes(name):
+    """The per-sample page's line ‖∂ℓ/∂z‖(p) is exact at C = 2, with p = p(true class) from the loss's own probabilities."""
+    z, y = logits_for(name, scale=3.0)
+    z, y = (z, y) if L.get(name).binary else (z[:, :2], y % 2)
+    p = L.probabilities(name, z).gather(1, y.unsqueeze(1)).squeeze(1)
+    expected = L.get(name).dlogits(z, y).norm(dim=1)
+    torch.testing.assert_close(L.get(name).curve.norm(p, 1 - p, 2), expected, atol=1e-12, rtol=1e-9)
+
+
+def test_run_probabilities_use_each_runs_own_loss():
+    """Seed-major runs (square-tanh, bce) × 2 seeds: run r's probabilities are those of loss r % 2, not of the first."""
+    names, z = ("square-tanh", "bce"), torch.randn(4, 9, 1, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    probs = L.run_probabilities(names, z)
+    for r in range(4):
+        torch.testing.assert_close(probs[r], L.probabilities(names[r % 2], z[r]))
+    assert not torch.allclose(probs[0], probs[1])  # σ(2z) is not σ(z): one rule for both would be wrong
+    assert torch.equal(L.run_probabilities(("bce", "mse-sigmoid"), z), L.probabilities("bce", z))
 
 
 @pytest.mark.parametrize("k,m", [(1.0, 1.0), (5.0, 15.0), (0.5, 3.0)])

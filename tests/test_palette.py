@@ -75,6 +75,7 @@ def every_chart() -> dict[str, dict]:
     many = ("ce", "mse", "mse-logits", "softmax-ce", "mae")
     charts = {f"race {i}": spec for i, spec in enumerate(race_charts.specs(many, race_charts.FINISHED))}
     charts["race, one logit"] = race_charts.loss_spec(("bce", "mse-sigmoid"))
+    charts["race, as in Playground"] = race_charts.loss_spec(("square-tanh", "bce", "mse-sigmoid"))
     charts["timeline"] = grad_charts.timeline_spec(many, 0.1)
     charts["misuse loss"], charts["misuse confidence"] = misuse_charts.loss_spec(), misuse_charts.confidence_spec()
     sweep = misuse.class_sweep([2, 10])
