@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from core.config import RunConfig
 from core.data import Dataset
 from core.snapshots import Snapshot
-from core.worker import Progress, Worker
+from core.worker import Progress, Worker, plain
 
 SLOTS = 4  # jobs a worker trains at once: four Default races at full pace fill one core
 BUDGET = 0.05  # seconds of training per turn: short, so the slots take turns several times a second
@@ -251,7 +251,7 @@ class Trainer:
                 return
             job = min(ready, key=lambda j: j.served) if ready else None
             if job is not None:
-                data = None if job.in_worker else job.data  # the worker starts the race this turn: it needs the table
+                data = None if job.in_worker else plain(job.data)  # the worker starts the race this turn: it needs the table
                 job.served, job.in_worker = now, True
                 views = now - job.viewed >= VIEW_SECONDS[job.kind]
                 target = job.demand(now) if job.epoch >= 0 else 0  # epoch 0 first: every race has a snapshot there

@@ -45,10 +45,26 @@ def advance(race: Race, kind: str, target: int, budget: float, want_views: bool)
     return Progress(race.epoch, tuple(race.status), records, views, race.done)
 
 
-def start(config: dict[str, str], have: int, data: Dataset | None = None) -> tuple[Race, list[dict]]:
+def plain(data: Dataset | None) -> tuple | None:
+    """A Dataset as numpy arrays for the pipe: torch pickles a tensor as a handle to shared memory, which only
+    multiprocessing's own children can open (the worker is a fresh interpreter)."""
+    if data is None:
+        return None
+    return (data.name, data.num_classes, *(t.numpy() for t in (data.x_train, data.y_train, data.x_val, data.y_val)))
+
+
+def from_plain(values: tuple | None) -> Dataset | None:
+    """The Dataset `plain` sent."""
+    if values is None:
+        return None
+    name, classes, *arrays = values
+    return Dataset(name, classes, *(torch.from_numpy(a) for a in arrays))
+
+
+def start(config: dict[str, str], have: int, data: tuple | None = None) -> tuple[Race, list[dict]]:
     """A new Race for a job that has records up to epoch `have` (-1: none), and the records it lacks; `data`: an
-    uploaded table's Dataset (its config names it but cannot generate it)."""
-    race = Race(RunConfig.from_dict(config), data)
+    uploaded table's Dataset, as `plain` sent it (its config names it but cannot generate it)."""
+    race = Race(RunConfig.from_dict(config), from_plain(data))
     if have < 0:
         return race, list(race.history)
     race.advance(have)  # after a lost worker or an idle spell: deterministic, the same records the app already has
