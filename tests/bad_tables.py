@@ -18,7 +18,10 @@ BAD = {  # name: (bytes, phrase in the message); every file has a column named "
     "inf": (b"x1,x2,label\n1,-inf,a\n2,3,b\n", "NaN or inf"),
     "non-numeric feature": (b"x1,x2,label\n1,2,a\n2,three,b\n", "column 'x2' is not numeric: row 3 holds 'three'"),
     "ragged row": (b"x1,x2,label\n1,2,a\n2,b\n", "row 3 has 2 fields"),
-    "too many rows": (("x1,label\n" + "".join(f"{k},{k % 2}\n" for k in range(tabular.MAX_ROWS + 1))).encode(), "20,001 data rows"),
+    "too many rows": (
+        ("x1,label\n" + "".join(f"{k},{k % 2}\n" for k in range(tabular.MAX_ROWS + 1))).encode(),
+        "20,001 data rows",
+    ),
     "too many columns": ((WIDE + ",".join("1" * (tabular.MAX_FEATURES + 2)) + "\n").encode(), "at most 64 features"),
     "too many bytes": (b"x1,label\n" + b"1,0\n" * (tabular.MAX_BYTES // 4), "at most 5 MB"),
     "one row": (b"x1,label\n1,a\n", "only one data row"),
