@@ -70,6 +70,7 @@ def uploader(page: str) -> tuple[Table | None, str | None]:
             return None, None
         columns = _columns(page, file)
         if isinstance(columns, TableError):
+            st.session_state[f"{page}.{TABLE}"] = (file.file_id, None, columns)  # the last good file's table goes
             result = columns
         else:
             key = f"{page}.upload_label"
