@@ -68,7 +68,7 @@ table = upload.checkpoints(PAGE, config) if config.source else cached.checkpoint
 epochs = sorted(table.epoch.unique().tolist())
 n = int((table.epoch == 0).sum() // len(config.runs))
 st.caption(
-    f"{' vs '.join(config.losses)} on {config.dataset} (C = {config.classes}, N = {n} training samples), "
+    f"{' vs '.join(config.losses)} on {upload.dataset_name(config)} (C = {config.classes}, N = {n} training samples), "
     f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
     f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)."
 )

@@ -133,7 +133,7 @@ def buttons(page: str, kind: str, config: RunConfig | None, data: Dataset | None
                    args=(page, kind, config, data), key=f"{page}.step", width="stretch",
                    help="One epoch (the first click sets up epoch 0).")  # fmt: skip
     cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
-    if s.shown is not None and config is not None and s.shown.config != config:
+    if s.shown is not None and s.shown.config != config:  # None too: the settings (or the file) cannot train now
         st.info(
             "The runs below were trained with earlier settings. Press **Start** to train the current ones.",
             icon=":material/history:",

@@ -93,6 +93,14 @@ def config_for(table: Table, base: RunConfig) -> tuple[RunConfig | None, str | N
         return None, f"{config_form.LABELS.get(err.field, err.field)}: {str(err).split(': ', 1)[1]} (with your data)"
 
 
+def dataset_name(config: RunConfig) -> str:
+    """The dataset as a caption names it: a built-in's name, or the uploaded file's and what its class numbers mean."""
+    table = table_for(config)
+    if table is None:
+        return config.dataset
+    return plain(f"{table.name} (classes {', '.join(f'{k} = {name}' for k, name in enumerate(table.classes))})")
+
+
 def describe(table: Table) -> str:
     """One line: the file, its size and its classes (shown as typed, never as Markdown)."""
     classes = ", ".join(table.classes[:6]) + (" …" if len(table.classes) > 6 else "")
@@ -151,7 +159,7 @@ def settings(link: Link, groups: dict[str, list[str]]) -> Settings:
     config, problem = config_form.config_form(link, groups, fixed)
     link_config = config
     if bad_file:
-        return Settings(None, f"your file: {bad_file}", link_config, None)
+        return Settings(None, f"Your own data: {bad_file}", link_config, None)
     if table is not None and config is not None:
         config, problem = config_for(table, config)
     return Settings(config, problem, link_config, table)
