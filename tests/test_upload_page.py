@@ -2,6 +2,10 @@
 half-loaded, a good one trained on its own table (the engine's numbers), and none of it in a link, a shared cache or
 another session."""
 
+import tempfile
+import time
+import uuid
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -137,3 +141,23 @@ def test_removing_the_file_returns_to_the_built_in_data():
     at = at.file_uploader(key="race.upload").set_value(None).run()
     assert not at.exception and not at.success and "race.upload.table" not in at.session_state
     assert not at.selectbox(key="race.dataset").disabled and not at.button(key="race.start").disabled
+
+
+def test_nothing_of_an_upload_is_written_to_disk():
+    marker = f"marker_{uuid.uuid4().hex}"  # a column name and a class found nowhere else
+    raw = tabular.sample_csv().replace(b"colour", marker.encode()).replace(b"green", f"{marker}_class".encode())
+    started = time.time() - 1
+    at = open_page(RACE, **SMALL)
+    at = train_to_end(upload(at, "race", ("secret.csv", raw, "text/csv")), "race")
+    at.switch_page(GRADS).run()
+    assert not at.exception and at.session_state["race.live"].shown.config.source
+    written = []
+    for folder in (Path(__file__).resolve().parents[1], Path(tempfile.gettempdir())):
+        for path in folder.rglob("*"):
+            try:
+                fresh = ".git" not in path.parts and path.is_file() and path.stat().st_mtime >= started
+                if fresh and marker.encode() in path.read_bytes():
+                    written.append(path)
+            except OSError:  # another process's file, gone or unreadable
+                continue
+    assert written == []

@@ -98,7 +98,7 @@ def dataset_name(config: RunConfig) -> str:
     table = table_for(config)
     if table is None:
         return config.dataset
-    return plain(f"{table.name} (classes {', '.join(f'{k} = {name}' for k, name in enumerate(table.classes))})")
+    return plain(f"{table.name}, classes {', '.join(f'{k} = {name}' for k, name in enumerate(table.classes))}")
 
 
 def describe(table: Table) -> str:
