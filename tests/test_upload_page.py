@@ -13,11 +13,15 @@ from streamlit.runtime.caching.cache_utils import CachedFunc
 from streamlit.testing.v1 import AppTest
 
 from core import tabular
+from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
+from core.snapshots import snapshot
 from tests.apptest import open_page, train_to_end
 from tests.bad_tables import BAD
-from ui import cached, links
+from ui import cached, links, race_charts
+
+MEMOS = {"result": race_charts.result, "snapshot_data": race_charts._snapshot_data, "preview": cached.preview}
 
 RACE, GRADS = "pages/2_loss_race.py", "pages/3_per_sample_gradients.py"
 SMALL = {"epochs": "6", "hidden": "4"}
@@ -161,3 +165,15 @@ def test_nothing_of_an_upload_is_written_to_disk():
             except OSError:  # another process's file, gone or unreadable
                 continue
     assert written == []
+
+
+def test_no_process_wide_memo_keeps_an_upload_race():
+    at = train_to_end(upload(open_page(RACE, **SMALL), "race", SAMPLE), "race")
+    shown = at.session_state["race.live"].shown
+    before = {name: memo.cache_info().currsize for name, memo in MEMOS.items()}
+    race_charts.result(shown)
+    race_charts.snapshot_charts(shown, race_charts.FINISHED)
+    assert {name: memo.cache_info().currsize for name, memo in MEMOS.items()} == before
+    built_in = Race(RunConfig(samples=40, hidden=(2,), epochs=1))
+    race_charts.result(snapshot(built_in, "race"))  # the memo itself works: a built-in race is kept
+    assert race_charts.result.cache_info().currsize == before["result"] + 1 or before["result"] == 128
