@@ -177,3 +177,13 @@ def test_no_process_wide_memo_keeps_an_upload_race():
     built_in = Race(RunConfig(samples=40, hidden=(2,), epochs=1))
     race_charts.result(snapshot(built_in, "race"))  # the memo itself works: a built-in race is kept
     assert race_charts.result.cache_info().currsize == before["result"] + 1 or before["result"] == 128
+
+
+def test_step_trains_the_upload_one_epoch_at_a_time_with_seeds():
+    at = upload(open_page(RACE, **SMALL, seeds="2"), "race", SAMPLE)
+    for _ in range(3):  # the first click sets up epoch 0
+        at.button(key="race.step").click().run()
+    shown = at.session_state["race.live"].shown
+    expected = Race(shown.config, tabular.for_config(tabular.parse(tabular.sample_csv(), "colour"), shown.config))
+    expected.advance(2)
+    assert not at.exception and shown.epoch == 2 and list(shown.history) == expected.history and len(shown.runs) == 4
