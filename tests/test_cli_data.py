@@ -101,3 +101,10 @@ def test_a_bad_file_in_a_real_process(tmp_path):
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith("error: --data:") and "NaN or inf in column 'x2', row 3" in done.stderr
+
+
+@pytest.mark.parametrize("option", ["--data", "--label"])
+def test_missing_value_of_data_options(option, capsys):
+    for args in [[option], [option, "--epochs", "1"]]:
+        assert run_main(["train", *args]) == 2
+        assert_one_error_line(capsys, option)
