@@ -7,9 +7,8 @@ in the order they were first asked for, SLOTS at a time, taking turns of BUDGET 
 their tickets say how many are ahead. A ticket nobody looks at for HEARTBEAT seconds asks for nothing, so a
 closed tab stops its training; a job without tickets leaves the worker.
 
-A visitor's uploaded table (core.tabular) is no configuration anyone else can ask for: its job is private to the
-ticket that asked, its Dataset travels to the worker with the job's first turn there, and it is never kept
-among the finished jobs.
+An uploaded table (core.tabular) gets a private job: its Dataset travels with the job's first turn in a worker,
+and the job is never kept among the finished ones.
 """
 
 import itertools
