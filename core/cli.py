@@ -3,17 +3,21 @@
 import argparse
 import os
 import sys
+from pathlib import Path
 
 import pandas as pd
 import torch
 
+from core import tabular
 from core.check import cli as check_cli
 from core.check.cli import OneLineParser as _Parser
 from core.check.cli import fail as _fail
 from core.config import TORCH_THREADS, ConfigError, RunConfig
+from core.data import Dataset
 from core.engine import RECORD_COLUMNS, Race
 
 DEFAULTS = RunConfig().to_dict()
+FROM_FILE = ("dataset", "classes", "samples")  # a --data file sets these itself
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
                 sub.add_argument("--loss", dest="losses", action="append", help=f"repeat to race several (default {default})")
             else:
                 sub.add_argument(f"--{field.replace('_', '-')}", dest=field, help=f"default {default}")
+        sub.add_argument("--data", metavar="FILE.csv", help="train on your own CSV instead: " + tabular.LIMITS)
+        sub.add_argument("--label", metavar="COLUMN", help="--data's class column (every other column is a feature)")
         sub.add_argument("--out", help="CSV file to write (default: standard output)")
     check_cli.add_arguments(commands.add_parser("check", help=check_cli.DESCRIPTION, description=check_cli.DESCRIPTION))
     return parser
@@ -42,9 +48,29 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return RunConfig.from_dict(values)
 
 
-def run(config: RunConfig, command: str) -> pd.DataFrame:
-    """Train to the end; the history (train) or the per-sample table (grads)."""
-    race = Race(config)
+def read_table(args: argparse.Namespace) -> tabular.Table:
+    """--data's file with its --label column; TableError names the option and the problem."""
+    if (args.data is None) != (args.label is None):
+        raise tabular.TableError("--data and --label go together" if args.data is None else "--data needs --label COLUMN")
+    given = [f"--{field}" for field in FROM_FILE if getattr(args, field) is not None]
+    if given:
+        raise tabular.TableError(f"{given[0]}: not with --data, whose file sets it")
+    path = Path(args.data)
+    try:
+        if path.stat().st_size > tabular.MAX_BYTES:  # before reading a huge file into memory
+            raise tabular.TableError(f"--data: {args.data}: {path.stat().st_size:,} bytes; at most 5 MB")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise tabular.TableError(f"--data: cannot read {args.data!r}: {err.strerror}") from None
+    try:
+        return tabular.parse(raw, args.label, path.name)
+    except tabular.TableError as err:
+        raise tabular.TableError(f"--data: {args.data}: {err}") from None
+
+
+def run(config: RunConfig, command: str, data: Dataset | None = None) -> pd.DataFrame:
+    """Train to the end (on `data`, a --data file's, if given); the history (train) or the per-sample table (grads)."""
+    race = Race(config, data)
     race.advance(config.epochs)
     if command == "train":
         return pd.DataFrame(race.history, columns=RECORD_COLUMNS)
@@ -59,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         return check_cli.run(args)
     torch.set_num_threads(TORCH_THREADS)  # as the app and its worker: sums in the same order, so the very same numbers
     try:
+        upload = read_table(args) if args.data is not None or args.label is not None else None
         config = config_from_args(args)
+        config = config if upload is None else tabular.config_for(upload, config)
+    except tabular.TableError as err:
+        return _fail(str(err))
     except ConfigError as err:
         option = "--loss" if err.field == "losses" else f"--{err.field.replace('_', '-')}"
         return _fail(f"{option}: {str(err).split(': ', 1)[1]}")
@@ -68,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         return _fail(f"--out: cannot write {args.out!r}: {err.strerror}")
     try:
-        table = run(config, args.command)
+        table = run(config, args.command, None if upload is None else tabular.for_config(upload, config))
     except KeyboardInterrupt:
         return _fail("interrupted") + 128
     try:

@@ -3,7 +3,7 @@
 import math
 from dataclasses import asdict, dataclass, fields, replace
 
-from core import losses
+from core import losses, tabular
 from core.data import CLASS_RANGE, PLAYGROUND_DATASETS, PLAYGROUND_MAX_NOISE
 
 # Hard caps keep one request from exhausting a shared server (Community Cloud: ~2.7 GB, 2 CPUs).
@@ -50,6 +50,7 @@ class RunConfig:
     seeds: int = 1  # runs per loss, trained together (vectorized)
     square_k: float = 1.0  # mse-logits only: weight on the true class (Hui & Belkin's k; 1 = plain)
     square_m: float = 1.0  # mse-logits only: target value of the true logit (Hui & Belkin's M; 1 = plain)
+    source: str = ""  # "" = the generator `dataset` names; else an uploaded table's shape and digest (core.tabular)
 
     def __post_init__(self):
         validate(self)
@@ -58,6 +59,8 @@ class RunConfig:
         """Flat dict of strings (URL query parameters, CLI)."""
         out = {}
         for key, value in asdict(self).items():
+            if key == "source" and not value:
+                continue  # built-in data: the dict (links, shipped tables' digests) stays as it was
             if key == "hidden":
                 value = ",".join(map(str, value)) or "0"
             elif isinstance(value, tuple):
@@ -124,10 +127,13 @@ def _check_range(field, value, low, high, low_open=False):
 
 def validate(c: RunConfig) -> None:
     """Raise ConfigError naming the first bad field and its allowed range."""
-    if c.dataset not in CLASS_RANGE:
+    if c.source or c.dataset == tabular.NAME:
+        _check_table(c)
+    elif c.dataset not in CLASS_RANGE:
         raise ConfigError("dataset", f"unknown dataset {c.dataset!r}; choose from {', '.join(CLASS_RANGE)}")
-    _check_range("classes", c.classes, *CLASS_RANGE[c.dataset])
-    _check_range("samples", c.samples, 20, MAX_SAMPLES)
+    else:
+        _check_range("classes", c.classes, *CLASS_RANGE[c.dataset])
+        _check_range("samples", c.samples, 20, MAX_SAMPLES)
     _check_range("noise", c.noise, 0.0, PLAYGROUND_MAX_NOISE if c.dataset in PLAYGROUND_DATASETS else 2.0)
     _check_range("label_noise", c.label_noise, 0.0, 0.5)
     _check_range("val_fraction", c.val_fraction, 0.0, 0.5)
@@ -168,9 +174,27 @@ def validate(c: RunConfig) -> None:
     _check_range("square_m", c.square_m, 0.0, 100.0, low_open=True)
 
 
+def _check_table(c: RunConfig) -> None:
+    """An uploaded table's config: `source` names it, and samples and classes are the table's."""
+    try:
+        rows, _ = tabular.source_shape(c.source)
+    except ValueError as err:
+        raise ConfigError("source", str(err)) from None
+    if c.dataset != tabular.NAME:
+        raise ConfigError("dataset", f"an uploaded table's dataset is {tabular.NAME!r}, got {c.dataset!r:.40}")
+    _check_range("classes", c.classes, tabular.MIN_CLASSES, tabular.MAX_CLASSES)
+    if c.samples != rows:
+        raise ConfigError("samples", f"the table has {rows} rows, got {c.samples}")
+
+
+def input_size(c: RunConfig) -> int:
+    """Features per sample: an uploaded table's columns, digits' 64 pixels, else the plane's 2."""
+    return tabular.source_shape(c.source)[1] if c.source else 64 if c.dataset == "digits" else 2
+
+
 def parameter_count(c: RunConfig) -> int:
-    """Weights and biases of one run's MLP (digits has 64 inputs, the rest 2)."""
-    widths = [64 if c.dataset == "digits" else 2, *c.hidden, 1 if losses.get(c.losses[0]).binary else c.classes]
+    """Weights and biases of one run's MLP."""
+    widths = [input_size(c), *c.hidden, 1 if losses.get(c.losses[0]).binary else c.classes]
     return sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(widths, widths[1:]))
 
 

@@ -19,6 +19,8 @@ ORDER_SEED_OFFSET = 7919  # batch order draws from its own stream, so changing b
 def load_dataset(config: RunConfig) -> Dataset:
     """The dataset a config describes (the same for every run of it)."""
     c = config
+    if c.source:  # the table lives in its visitor's session: whoever trains it passes Race its Dataset
+        raise ValueError("an uploaded table's runs train only with that table (core.tabular.for_config)")
     return make_dataset(c.dataset, c.classes, c.samples, c.noise, c.label_noise, c.val_fraction, c.seed)
 
 

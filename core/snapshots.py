@@ -7,6 +7,7 @@ import pandas as pd
 
 from core import misuse, regions, views
 from core.config import RunConfig
+from core.data import Dataset
 from core.engine import RECORD_COLUMNS, Race
 
 
@@ -66,6 +67,6 @@ def snapshot(race: Race, kind: str) -> Snapshot:
     return Snapshot(race.config, race.epoch, tuple(race.status), tuple(race.history), KINDS[kind](race), race.done)
 
 
-def epoch_zero(config: RunConfig, kind: str) -> Snapshot:
-    """Where Start trains from: both losses from the same initial weights."""
-    return snapshot(Race(config), kind)
+def epoch_zero(config: RunConfig, kind: str, data: Dataset | None = None) -> Snapshot:
+    """Where Start trains from: both losses from the same initial weights (`data`: an uploaded table's)."""
+    return snapshot(Race(config, data), kind)

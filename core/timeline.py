@@ -9,6 +9,7 @@ import torch
 
 from core import losses
 from core.config import RunConfig
+from core.data import Dataset
 from core.engine import Race
 from core.grads import sample_table
 from core.presets import PRESETS
@@ -30,9 +31,10 @@ def trained_config(race: Race) -> RunConfig | None:
     return replace(race.config, epochs=race.epoch) if race.epoch > 0 else None
 
 
-def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS) -> pd.DataFrame:
-    """Train `config`; core.grads.sample_table at every checkpoint, with its `epoch` and each run's `status` there."""
-    race, frames = Race(config), []
+def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS, data: Dataset | None = None) -> pd.DataFrame:
+    """Train `config` (on `data`, an uploaded table's, if given); core.grads.sample_table at every checkpoint, with its
+    `epoch` and each run's `status` there."""
+    race, frames = Race(config, data), []
     for target in checkpoint_epochs(config.epochs, max_checkpoints):
         race.advance(target - race.epoch)
         table = sample_table(race)

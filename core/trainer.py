@@ -6,6 +6,9 @@ job. A job holds only immutable results (records, core.snapshots.Snapshot); its 
 in the order they were first asked for, SLOTS at a time, taking turns of BUDGET seconds; later jobs wait, and
 their tickets say how many are ahead. A ticket nobody looks at for HEARTBEAT seconds asks for nothing, so a
 closed tab stops its training; a job without tickets leaves the worker.
+
+An uploaded table (core.tabular) gets a private job: its Dataset travels with the job's first turn in a worker,
+and the job is never kept among the finished ones.
 """
 
 import itertools
@@ -20,8 +23,9 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from core.config import RunConfig
+from core.data import Dataset
 from core.snapshots import Snapshot
-from core.worker import Progress, Worker
+from core.worker import Progress, Worker, plain
 
 SLOTS = 4  # jobs a worker trains at once: four Default races at full pace fill one core
 BUDGET = 0.05  # seconds of training per turn: short, so the slots take turns several times a second
@@ -35,8 +39,9 @@ _ids = itertools.count(1)
 class Job:
     """One race being trained: its records and snapshots so far, and the tickets watching it."""
 
-    def __init__(self, key: str, config: RunConfig, kind: str, worker: Worker):
+    def __init__(self, key: str, config: RunConfig, kind: str, worker: Worker, data: Dataset | None = None):
         self.key, self.config, self.kind, self.worker = key, config, kind, worker
+        self.data = data  # an uploaded table's Dataset; None: the worker generates the config's own
         self.records: list[dict] = []
         self.snapshots: list[Snapshot] = []  # one per answer from the worker, in epoch order: a late viewer replays them
         self.tickets: weakref.WeakValueDictionary[int, Ticket] = weakref.WeakValueDictionary()
@@ -131,10 +136,14 @@ class Trainer:
         for worker in self.workers + [self.starting] * bool(self.starting):
             threading.Thread(target=self._serve, args=(worker,), daemon=True, name="loss-lab-scheduler").start()
 
-    def ticket(self, config: RunConfig, kind: str, want: int, pace: float = 0.0, private: bool = False) -> Ticket:
-        """A ticket for the race of `config` up to epoch `want`; `private` trains a copy of its own (for Step)."""
+    def ticket(
+        self, config: RunConfig, kind: str, want: int, pace: float = 0.0, private: bool = False, data: Dataset | None = None
+    ) -> Ticket:
+        """A ticket for the race of `config` up to epoch `want`; `private` trains a copy of its own (for Step), and
+        so does a race on `data`, an uploaded table's Dataset: two visitors' files never share a job."""
         if kind not in VIEW_SECONDS:
             raise ValueError(f"unknown views {kind!r}; choose from {', '.join(VIEW_SECONDS)}")
+        private = private or data is not None
         key = f"{kind}?{urlencode(config.to_dict())}" + (f"#{next(_ids)}" if private else "")
         with self.cv:
             job = self.jobs.get(key)
@@ -144,7 +153,7 @@ class Trainer:
             if job is None:
                 worker = min([w for w in self.workers if w.ready] or [self.starting or self.workers[0]], key=lambda w: w.jobs)
                 worker.jobs += 1
-                job = self.jobs[key] = Job(key, config, kind, worker)
+                job = self.jobs[key] = Job(key, config, kind, worker, data)
             ticket = Ticket(self, job, want, pace)
             job.tickets[ticket.id] = ticket
             self.cv.notify_all()
@@ -159,7 +168,7 @@ class Trainer:
                 ticket.want, ticket.pace = epoch + 1, 0.0
                 self.cv.notify_all()
                 return ticket
-        return self.ticket(job.config, job.kind, epoch + 1, private=True)
+        return self.ticket(job.config, job.kind, epoch + 1, private=True, data=job.data)
 
     def close(self) -> None:
         """Stop scheduling and end the workers (their loops see the pipe close)."""
@@ -207,7 +216,7 @@ class Trainer:
             if not job.tickets:
                 del self.jobs[key]
                 worker.jobs -= 1
-                if job.finished and job.error is None:
+                if job.finished and job.error is None and job.data is None:  # an upload leaves with its tickets
                     self.finished[key] = job
                     while len(self.finished) > KEEP_FINISHED:
                         self.finished.popitem(last=False)
@@ -241,10 +250,11 @@ class Trainer:
                 return
             job = min(ready, key=lambda j: j.served) if ready else None
             if job is not None:
+                data = None if job.in_worker else plain(job.data)  # the worker starts the race this turn: it needs the table
                 job.served, job.in_worker = now, True
                 views = now - job.viewed >= VIEW_SECONDS[job.kind]
                 target = job.demand(now) if job.epoch >= 0 else 0  # epoch 0 first: every race has a snapshot there
-                args = (job.config.to_dict(), job.kind, job.epoch, target, BUDGET, views)
+                args = (job.config.to_dict(), job.kind, job.epoch, target, BUDGET, views, data)
         for gone in leaving:
             self._call(worker, "forget", gone)
         if job is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 from core.config import TORCH_THREADS, RunConfig
+from core.data import Dataset
 from core.engine import Race, warm_up
 from core.snapshots import KINDS, Views
 
@@ -44,9 +45,26 @@ def advance(race: Race, kind: str, target: int, budget: float, want_views: bool)
     return Progress(race.epoch, tuple(race.status), records, views, race.done)
 
 
-def start(config: dict[str, str], have: int) -> tuple[Race, list[dict]]:
-    """A new Race for a job that has records up to epoch `have` (-1: none), and the records it lacks."""
-    race = Race(RunConfig.from_dict(config))
+def plain(data: Dataset | None) -> tuple | None:
+    """A Dataset as numpy arrays for the pipe: torch pickles a tensor as a handle to shared memory, which only
+    multiprocessing's own children can open (the worker is a fresh interpreter)."""
+    if data is None:
+        return None
+    return (data.name, data.num_classes, *(t.numpy() for t in (data.x_train, data.y_train, data.x_val, data.y_val)))
+
+
+def from_plain(values: tuple | None) -> Dataset | None:
+    """The Dataset `plain` sent."""
+    if values is None:
+        return None
+    name, classes, *arrays = values
+    return Dataset(name, classes, *(torch.from_numpy(a) for a in arrays))
+
+
+def start(config: dict[str, str], have: int, data: tuple | None = None) -> tuple[Race, list[dict]]:
+    """A new Race for a job that has records up to epoch `have` (-1: none), and the records it lacks; `data`: an
+    uploaded table's Dataset, as `plain` sent it (its config names it but cannot generate it)."""
+    race = Race(RunConfig.from_dict(config), from_plain(data))
     if have < 0:
         return race, list(race.history)
     race.advance(have)  # after a lost worker or an idle spell: deterministic, the same records the app already has
@@ -74,10 +92,10 @@ def _answer(requests, replies, threads: int | None) -> None:
                 races.pop(key, None)
                 reply = None
             else:
-                config, kind, have, target, budget, want_views = args
+                config, kind, have, target, budget, want_views, data = args
                 first = []
                 if key not in races:
-                    races[key], first = start(config, have)
+                    races[key], first = start(config, have, data)
                 progress = advance(races[key], kind, target, budget, want_views)
                 reply = Progress(progress.epoch, progress.status, first + progress.records, progress.views, progress.done)
             replies.send((n, "ok", reply))

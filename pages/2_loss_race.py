@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.export import pytorch_script
 from core.presets import PRESETS, playground_note
-from ui import cached, config_form, links, live, race_charts, shell
+from ui import cached, config_form, links, live, race_charts, shell, upload
 
 PAGE = live.RACE_PAGE
 KIND = "race"  # the views its frames draw (core.snapshots.KINDS)
@@ -28,7 +28,8 @@ st.markdown(
 
 with st.sidebar:
     st.markdown("#### Settings")
-    config, problem = config_form.config_form(LINK, GROUPS)
+    settings = upload.settings(LINK, GROUPS)
+config, problem = settings.config, settings.problem
 
 st.caption("Presets")
 preset_columns = [column for _ in range(0, len(PRESETS), 3) for column in st.columns(3)]  # rows of 3: whole names fit
@@ -38,7 +39,7 @@ if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 elif note := playground_note(config):
     st.caption(note)
-live.buttons(PAGE, KIND, config)
+live.buttons(PAGE, KIND, config, upload.dataset_for(config))
 if config is not None:
     race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair
 shown = live.state(PAGE).shown
@@ -60,7 +61,9 @@ def draw(s: live.Live) -> None:
         if config is None and s.ticket is None:
             st.info("Fix the settings in the sidebar, then press **Start**.", icon=":material/tune:")
             return
-        race = cached.preview(s.ticket.job.config if s.ticket else config, KIND)  # the same layout as a frame
+        job = s.ticket.job if s.ticket else None  # the same layout as a frame:
+        start, data = (job.config, job.data) if job else (config, upload.dataset_for(config))
+        race = upload.preview(PAGE, start, data, KIND) if start.source else cached.preview(start, KIND)
     c = race.config
     st.progress(race.epoch / c.epochs, text=f"Epoch {race.epoch} of {c.epochs} · {progress_note(s)}")
     for (name, seed), status in zip(race.runs, race.status):
@@ -99,14 +102,15 @@ if shown is not None and not live.state(PAGE).pending and shown.epoch > 0:
     left, right = st.columns(2)
     left.download_button("Download history (CSV)", result.csv, "loss_race_history.csv", "text/csv", icon=":material/download:")
     right.caption("Same columns as `python -m core train`.")
-    with st.expander("Show as PyTorch code"):
-        st.code(pytorch_script(shown.config), language="python")
+    if not shown.config.source:  # the script generates its data; an uploaded table is the visitor's own
+        with st.expander("Show as PyTorch code"):
+            st.code(pytorch_script(shown.config), language="python")
 
 if config is not None:
     with st.expander("Share this configuration"):
         base = (st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(config.to_dict())}", language=None)
-        st.caption("Opening the link restores these settings; pressing Start reproduces the same numbers.")
+        st.code(f"{base}?{urlencode(settings.link_config.to_dict())}", language=None)
+        st.caption(links.DATA_NOT_IN_LINK if settings.table else links.LINK_REPRODUCES)
 
 with frames:
     live.live_view(PAGE, draw)

@@ -5,7 +5,7 @@ import torch
 
 from core import losses, timeline
 from core.config import RunConfig
-from ui import cached, config_form, grad_charts, links, live, shell
+from ui import cached, grad_charts, links, live, shell, upload
 
 PAGE = "grads"
 GROUPS = {
@@ -32,13 +32,16 @@ st.markdown(
 )
 with st.sidebar:
     st.markdown("#### Settings")
-    form_config, problem = config_form.config_form(LINK, GROUPS)
+    settings = upload.settings(LINK, GROUPS)
+form_config, problem = settings.config, settings.problem
 
 
 def chosen_config() -> RunConfig | None:
     """The Loss race page's runs when it has finished or stopped ones (retrained identically), else the sidebar's."""
     race = live.finished_race()
     race_config = None if race is None else timeline.trained_config(race)
+    if race_config is not None and race_config.source and upload.table_for(race_config) is None:
+        race_config = None  # its file was removed from the Loss race page: nothing left to retrain it on
     if live.race_training():
         st.info("The Loss race page is still training; these are the sidebar settings.", icon=":material/sprint:")
     if race_config is not None:
@@ -61,11 +64,11 @@ def toggle_play(epochs: list[int]) -> None:
 config = chosen_config()
 if config is None:
     st.stop()
-table = cached.checkpoints(config.to_dict())
+table = upload.checkpoints(PAGE, config) if config.source else cached.checkpoints(config.to_dict())
 epochs = sorted(table.epoch.unique().tolist())
 n = int((table.epoch == 0).sum() // len(config.runs))
 st.caption(
-    f"{' vs '.join(config.losses)} on {config.dataset} (C = {config.classes}, N = {n} training samples), "
+    f"{' vs '.join(config.losses)} on {upload.dataset_name(config)} (C = {config.classes}, N = {n} training samples), "
     f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
     f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)"
     f"{', but square-tanh keeps TensorFlow Playground’s ½' if 'square-tanh' in config.losses else ''}."

@@ -141,8 +141,8 @@ def test_a_bad_job_reports_its_reason_and_the_worker_goes_on(trainer, request):
     worker = Worker(process=False)
     request.addfinalizer(worker.close)
     with pytest.raises(JobFailed, match="ConfigError"):
-        worker.call("advance", "bad", ({"epochs": "-1"}, "race", -1, 1, 0.05, True))
-    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True))
+        worker.call("advance", "bad", ({"epochs": "-1"}, "race", -1, 1, 0.05, True, None))
+    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True, None))
     assert progress.done and progress.records == engine_history(SMALL)
 
 
@@ -168,5 +168,5 @@ def test_an_answer_is_never_taken_for_another_request(request):
     request.addfinalizer(worker.close)
     worker.await_ready()
     worker.requests.send((99, "forget", "other", None))  # its answer sits in the pipe, read by nobody
-    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True))
+    progress = worker.call("advance", "good", (SMALL.to_dict(), "race", -1, SMALL.epochs, 60.0, True, None))
     assert progress.done and progress.records == engine_history(SMALL)

@@ -50,13 +50,16 @@ def _clamp_classes(page: str, limits: tuple[int, int]) -> None:
     st.session_state[key] = min(max(st.session_state.get(key, low), low), high)
 
 
-def _draw(page: str, field: str, limits: tuple[int, int]):
-    key, label, help_ = _key(page, field), LABELS[field], HELP.get(field)
+def _draw(page: str, field: str, limits: tuple[int, int], fixed: str | None = None):
+    key, label, help_ = _key(page, field), LABELS[field], fixed or HELP.get(field)
     if field == "dataset":
-        return st.selectbox(label, list(CLASS_RANGE), key=key, on_change=_clamp_classes, args=(page, limits))
+        return st.selectbox(label, list(CLASS_RANGE), key=key, on_change=_clamp_classes, args=(page, limits),
+                            disabled=bool(fixed), help=help_)  # fmt: skip
     if field == "classes":
         low, high = links.class_bounds(st.session_state[_key(page, "dataset")], limits)
-        return st.number_input(label, low, high, step=1, key=key, disabled=low == high)
+        return st.number_input(label, low, high, step=1, key=key, disabled=low == high or bool(fixed), help=help_)
+    if fixed:  # set by something else (an uploaded table): shown, kept, not editable
+        return st.number_input(label, step=1, key=key, disabled=True, help=help_)
     if field == "losses":
         return st.multiselect(label, list(losses.LOSSES), key=key, help=help_)
     if field == "hidden":
@@ -70,13 +73,17 @@ def _draw(page: str, field: str, limits: tuple[int, int]):
     return st.number_input(label, format="%g", step=0.05 if field != "lr" else 0.01, key=key, help=help_)
 
 
-def config_form(link: Link, groups: dict[str, list[str]]) -> tuple[RunConfig | None, str | None]:
-    """Draw the link's RunConfig widgets, one expander per group; return (config, None), or (None, the problem)."""
+def config_form(
+    link: Link, groups: dict[str, list[str]], fixed: dict[str, str] | None = None
+) -> tuple[RunConfig | None, str | None]:
+    """Draw the link's RunConfig widgets, one expander per group; return (config, None), or (None, the problem).
+    `fixed` fields (dataset, classes, samples: an uploaded table's) are drawn disabled, their help saying why."""
+    fixed = fixed or {}
     _restore(link.page)
     values = {}
     for i, (title, fields) in enumerate(groups.items()):
         with st.expander(title, expanded=i == 0):
-            values.update({field: _draw(link.page, field, link.class_limits) for field in fields})
+            values.update({field: _draw(link.page, field, link.class_limits, fixed.get(field)) for field in fields})
     st.session_state[_key(link.page, "__values")] = dict(values)  # a plain key: it survives visits to other pages
     try:
         typed = {f: parse_field(f, v) if f == "hidden" else (tuple(v) if f == "losses" else v) for f, v in values.items()}

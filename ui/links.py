@@ -13,6 +13,12 @@ import streamlit as st
 from core.config import RunConfig, from_query
 from core.data import CLASS_RANGE
 
+LINK_REPRODUCES = "Opening the link restores these settings; pressing Start reproduces the same numbers."
+DATA_NOT_IN_LINK = (
+    "Your uploaded data is not in this link: it holds the settings only, with the built-in dataset the sidebar shows. "
+    "To share a run on your data, share the file and these settings."
+)
+
 
 @dataclass(frozen=True)
 class Param:

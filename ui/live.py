@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import trainer
 from core.config import RunConfig
+from core.data import Dataset
 from core.engine import warm_up
 from core.snapshots import Snapshot
 from core.trainer import Ticket
@@ -72,10 +73,11 @@ def _session() -> str:
     return ctx.session_id if ctx else "bare"
 
 
-def _start(page: str, kind: str, config: RunConfig) -> None:
+def _start(page: str, kind: str, config: RunConfig, data: Dataset | None = None) -> None:
     s = state(page)  # a second click starts again from epoch 0 (a finished race replays from the trainer's results)
     PACER.join(_session())  # counts from the click: sessions that draw first don't take the frames of those still starting
-    s.ticket, s.shown, s.training = trainer.trainer().ticket(config, kind, config.epochs, pace=RACE_SECONDS), None, True
+    ticket = trainer.trainer().ticket(config, kind, config.epochs, pace=RACE_SECONDS, data=data)
+    s.ticket, s.shown, s.training = ticket, None, True
 
 
 def _stop(page: str) -> None:
@@ -86,10 +88,10 @@ def _stop(page: str) -> None:
         _settle(s)
 
 
-def _step(page: str, kind: str, config: RunConfig) -> None:
+def _step(page: str, kind: str, config: RunConfig, data: Dataset | None = None) -> None:
     s = state(page)
     if s.shown is None or s.shown.config != config or s.shown.done or s.ticket is None:
-        s.ticket, s.shown = trainer.trainer().ticket(config, kind, 0), None  # the first click sets up epoch 0
+        s.ticket, s.shown = trainer.trainer().ticket(config, kind, 0, data=data), None  # the first click sets up epoch 0
     else:
         s.ticket = trainer.trainer().step(s.ticket, s.shown.epoch)
     s.training = False
@@ -124,19 +126,20 @@ def _refresh(s: Live) -> None:
         s.training = False
 
 
-def buttons(page: str, kind: str, config: RunConfig | None) -> None:
-    """The four controls; callbacks run before the rerun, so every button shows the new state."""
+def buttons(page: str, kind: str, config: RunConfig | None, data: Dataset | None = None) -> None:
+    """The four controls; callbacks run before the rerun, so every button shows the new state. `data`: an uploaded
+    table's Dataset, trained in a job of this session's own (core.trainer)."""
     s, invalid = state(page), config is None
     cols = st.columns(4)
     cols[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=invalid, on_click=_start,
-                   args=(page, kind, config), key=f"{page}.start", width="stretch")  # fmt: skip
+                   args=(page, kind, config, data), key=f"{page}.start", width="stretch")  # fmt: skip
     cols[1].button("Stop", icon=":material/stop:", disabled=not s.training, on_click=_stop, args=(page,),
                    key=f"{page}.stop", width="stretch")  # fmt: skip
     cols[2].button("Step", icon=":material/skip_next:", disabled=invalid or s.training, on_click=_step,
-                   args=(page, kind, config), key=f"{page}.step", width="stretch",
+                   args=(page, kind, config, data), key=f"{page}.step", width="stretch",
                    help="One epoch (the first click sets up epoch 0).")  # fmt: skip
     cols[3].button("Reset", icon=":material/restart_alt:", on_click=_reset, args=(page,), key=f"{page}.reset", width="stretch")  # fmt: skip
-    if s.shown is not None and config is not None and s.shown.config != config:
+    if s.shown is not None and s.shown.config != config:  # None too: the settings (or the file) cannot train now
         st.info(
             "The runs below were trained with earlier settings. Press **Start** to train the current ones.",
             icon=":material/history:",
