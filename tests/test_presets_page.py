@@ -57,7 +57,7 @@ def test_playground_noise_above_its_slider_is_a_clear_warning():
     assert not at.warning and at.session_state["race.noise"] == 0.3
     at.number_input(key="race.noise").set_value(0.8).run()
     assert not at.exception
-    assert any("Input noise (std): must be in [0.0, 0.5], got 0.8" in w.value for w in at.warning)
+    assert any("Input noise: must be in [0.0, 0.5], got 0.8" in w.value for w in at.warning)
     assert at.button(key="race.start").disabled
 
 

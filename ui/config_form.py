@@ -11,7 +11,7 @@ from ui import links
 from ui.links import Link
 
 LABELS = {
-    "dataset": "Dataset", "classes": "Classes C", "samples": "Samples N", "noise": "Input noise (std)",
+    "dataset": "Dataset", "classes": "Classes C", "samples": "Samples N", "noise": "Input noise",
     "label_noise": "Label noise (fraction flipped)", "val_fraction": "Validation fraction", "losses": "Losses that race",
     "hidden": "Hidden widths (comma-separated, 0 = linear)", "activation": "Activation", "init_scale": "Init scale",
     "optimizer": "Optimizer", "lr": "Learning rate", "momentum": "Momentum (SGD)", "batch_size": "Batch size (0 = full batch)",
@@ -20,6 +20,8 @@ LABELS = {
 }  # fmt: skip
 SQUARE_HELP = "Hui & Belkin (2021) rescale the square loss on logits for many classes; k = M = 1 is plain MSE on logits."
 HELP = {
+    "noise": "The standard deviation of Gaussian noise on the points. On Playground's data sets (pg-*) it is Playground's "
+    "noise level ÷ 100, used as Playground uses it (0.5 is its slider's 50).",
     "init_scale": "Multiplies the initial weights. Large values make the model confidently wrong at epoch 0.",
     "seeds": "Runs per loss with seeds S, S+1, …: trained together, drawn as a mean line and a min–max band.",
     "square_k": SQUARE_HELP,
