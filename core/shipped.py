@@ -20,14 +20,26 @@ def _label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFr
     return experiments.noise_sweep(RunConfig.from_dict(values), list(levels))
 
 
+def _class_plain(values: dict[str, str], counts: tuple[int, ...]) -> pd.DataFrame:
+    return experiments.class_sweep(RunConfig.from_dict(values), list(counts))
+
+
+def _class_rescaled(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
+    return experiments.rescaled_sweep(RunConfig.from_dict(values), list(counts), k, m)
+
+
 def _class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
-    return experiments.class_sweep(RunConfig.from_dict(values), list(counts), k, m)
+    """Both learning-rate sweeps; a new (k, M) retrains only the rescaled loss."""
+    return pd.concat([table("class_plain", values, counts), table("class_rescaled", values, counts, k, m)], ignore_index=True)
 
 
-COMPUTE = {"label_noise": _label_noise, "class_counts": _class_counts}
-DEFAULTS = [  # (name, arguments) exactly as ui/cached.py receives them at the page's defaults
+COMPUTE = {"label_noise": _label_noise, "class_plain": _class_plain, "class_rescaled": _class_rescaled,
+           "class_counts": _class_counts}  # fmt: skip
+CLASS_ARGS = (experiments.CLASSES.to_dict(), experiments.CLASS_COUNTS)
+DEFAULTS = [  # (name, arguments) exactly as ui/cached.py receives them at the page's defaults ("class_counts" joins two)
     ("label_noise", (experiments.NOISE.to_dict(), NOISE_LEVELS)),
-    ("class_counts", (experiments.CLASSES.to_dict(), experiments.CLASS_COUNTS, experiments.SQUARE_K, experiments.SQUARE_M)),
+    ("class_plain", CLASS_ARGS),
+    ("class_rescaled", (*CLASS_ARGS, experiments.SQUARE_K, experiments.SQUARE_M)),
 ]
 
 
