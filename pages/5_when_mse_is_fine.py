@@ -31,18 +31,20 @@ st.caption(
 )
 
 st.header("2. Label noise: cross-entropy weights each sample by 1/p_y")
+noise_config = experiments.NOISE
 st.markdown(
     "A flipped label is a sample the model *should* get wrong. For the model's probability p_y of the label, "
-    "∂CE/∂p_y = −1/p_y: the less the model believes a label, the harder cross-entropy pushes toward it. MSE's push is "
-    "bounded, and MAE on probabilities, ‖p − y‖₁ = 2(1 − p_y), pushes in proportion to p_y: it leaves alone a label the "
-    "model rejects, robust to noise but prone to underfit (Ghosh et al. 2017; Zhang & Sabuncu 2018). Here a network "
-    f"that can memorise ({experiments.NOISE.samples // 2} training points, two hidden layers of {experiments.NOISE.hidden[0]}) trains "
-    f"{experiments.NOISE.epochs} epochs of SGD on labels of which a fraction were flipped to another class; validation labels stay clean."
+    "∂CE/∂p_y = −1/p_y: the less the model believes a label, the harder cross-entropy pushes toward it. MSE's push "
+    "there is small (it carries the softmax's slope), and MAE on probabilities, ‖p − y‖₁ = 2(1 − p_y), pushes in "
+    "proportion to p_y: it leaves alone a label the model rejects, robust to noise but prone to underfit (Ghosh et al. "
+    f"2017; Zhang & Sabuncu 2018). Here a network that can memorise ({noise_config.samples // 2} training points, two "
+    f"hidden layers of {noise_config.hidden[0]}) trains {noise_config.epochs} epochs of SGD on labels of which a "
+    "fraction were flipped to another class; validation labels stay clean."
 )
 levels = st.multiselect("Label-noise fractions", [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], default=[0.0, 0.2, 0.4], key="noise_levels")
 if levels:
     with st.spinner("Training one race per noise level…"):
-        sweep = cached.label_noise(experiments.NOISE.to_dict(), tuple(sorted(levels)))
+        sweep = cached.label_noise(noise_config.to_dict(), tuple(sorted(levels)))
     end = experiments.last_checkpoints(sweep)
     domain = mse_fine_charts.accuracy_domain(end.accuracy, end.val_accuracy)
     train_col, val_col = st.columns(2)
@@ -110,9 +112,10 @@ st.altair_chart(
 result = best.val_accuracy.map("{:.3f}".format) + best.lr.map(" (lr {:g})".format)
 shown = best.assign(result=result.where(best.status == "ok", "diverged at every rate"))
 st.dataframe(shown.pivot_table(index="classes", columns="run", values="result", aggfunc="first", sort=False))
+classes_config = experiments.CLASSES
 st.caption(
-    f"SGD with momentum {experiments.CLASSES.momentum:g}, full batch, {experiments.CLASSES.epochs} epochs, two hidden layers of {experiments.CLASSES.hidden[0]}, "
-    "30 samples per class (at least 600). In brackets: the chosen learning rate."
+    f"SGD with momentum {classes_config.momentum:g}, full batch, {classes_config.epochs} epochs, two hidden layers of "
+    f"{classes_config.hidden[0]}, 30 samples per class (at least 600). In brackets: the chosen learning rate."
 )
 
 st.header("What the research found")

@@ -19,6 +19,7 @@ from core.experiments import (
     tuned,
 )
 from tests.apptest import open_page
+from ui import mse_fine_charts
 
 HEADERS = [
     "1. Calibration: MSE's probabilities are calibrated too",
@@ -117,3 +118,11 @@ def test_changing_controls(at):
     assert not at.exception and len(at.get("vega_lite_chart")) == 2
     at.selectbox(key="cal_dataset").set_value("moons").run()
     assert not at.exception and list(at.dataframe[0].value.columns) == ["ce", "mse"]
+
+
+def test_accuracy_axis_starts_below_the_lowest_value_shown():
+    assert mse_fine_charts.accuracy_domain(pd.Series([0.94, 0.58]), pd.Series([0.6, float("nan")])) == [0.55, 1.0]
+    assert mse_fine_charts.accuracy_domain(pd.Series([float("nan")])) == [0.0, 1.0]  # every run diverged
+    spec = mse_fine_charts.epoch_chart(pd.DataFrame({"run": ["ce", "mae"], "epoch": [0, 0], "push": [0.5, 0.0]}), "push",
+                                       "push", "t", log_y=True).to_dict()  # fmt: skip
+    assert [row["run"] for row in spec["datasets"][spec["data"]["name"]]] == ["ce"]  # a log axis cannot place 0

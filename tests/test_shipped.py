@@ -18,7 +18,15 @@ def test_shipped_table_equals_a_fresh_training(name, args):
 
 def test_other_arguments_are_trained_fresh():
     values, _ = shipped.DEFAULTS[0][1]
-    assert shipped.read("label_noise", values, (0.0, 0.1)) is None
+    assert shipped.read("noise_level", values, 0.1) is None
+
+
+def test_a_new_noise_level_trains_alone(monkeypatch):
+    trained = []
+    monkeypatch.setattr(experiments, "noise_sweep", lambda config, levels: trained.append(levels) or pd.DataFrame({"x": [1]}))
+    values, _ = shipped.DEFAULTS[0][1]
+    both = shipped.table("label_noise", values, (0.0, 0.1))
+    assert trained == [[0.1]] and len(both) == len(shipped.read("noise_level", values, 0.0)) + 1
 
 
 def test_a_new_rescaling_retrains_only_the_rescaled_loss(monkeypatch):

@@ -51,7 +51,7 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def accuracy_domain(*columns: pd.Series) -> list[float]:
     """A shared y range from the lowest value shown (to the 0.05 below) to 1: differences stay visible."""
-    low = min(float(c.min()) for c in columns if c.notna().any())
+    low = min((float(c.min()) for c in columns if c.notna().any()), default=0.0)  # all diverged: the whole range
     return [max(0.0, math.floor(low * 20) / 20), 1.0]
 
 
