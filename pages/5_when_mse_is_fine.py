@@ -103,7 +103,7 @@ st.altair_chart(
         best,
         "classes",
         "classes C (log axis)",
-        "Validation accuracy against the number of classes (blobs)",
+        ["Validation accuracy against", "the number of classes (blobs)"],
         log_x=True,
         domain=mse_fine_charts.accuracy_domain(best.val_accuracy),
     ),

@@ -12,6 +12,10 @@ from core.palette import BLACK, GREY
 RESCALED_DASH = (1, 2)  # "mse-logits (k=…, M=…)": its own colour and dash
 
 
+def _text(title: str | list[str]) -> str:
+    return " ".join(title) if isinstance(title, list) else title
+
+
 def _colors(series: list[str]) -> alt.Scale:
     """Registry colours by loss; the rescaled variant "mse-logits (k=…, M=…)" gets its own."""
     return alt.Scale(domain=series, range=[color(name, GREY) if "(" not in name else BLACK for name in series])
@@ -55,9 +59,9 @@ def accuracy_domain(*columns: pd.Series) -> list[float]:
     return [max(0.0, math.floor(low * 20) / 20), 1.0]
 
 
-def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False, y: str = "val_accuracy",
-                y_title: str = "validation accuracy", domain: list[float] | None = None) -> alt.Chart:  # fmt: skip
-    """One accuracy per loss against a swept setting (validation accuracy unless told)."""
+def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str | list[str], log_x: bool = False,
+                y: str = "val_accuracy", y_title: str = "validation accuracy", domain: list[float] | None = None) -> alt.Chart:  # fmt: skip
+    """One accuracy per loss against a swept setting (validation accuracy unless told); a title list is one per line."""
     series = list(dict.fromkeys(sweep.run))
     tooltip = ["run", x, alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"), "status"]
     tooltip += [alt.Tooltip("lr:Q", title="learning rate")] if "lr" in sweep else []
@@ -73,7 +77,7 @@ def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bo
         )
         .properties(
             height=300,
-            description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against {x_title}. {title}.",
+            description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against {x_title}. {_text(title)}.",
         )
     )
 

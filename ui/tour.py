@@ -92,7 +92,7 @@ def double_softmax() -> None:
 
 def counterpoint() -> None:
     sweep = tuned(cached.class_counts(CLASSES.to_dict(), CLASS_COUNTS, SQUARE_K, SQUARE_M))  # the page's cached sweep
-    title = "Validation accuracy, each loss at its best learning rate"
+    title = ["Validation accuracy,", "each loss at its best learning rate"]
     domain = mse_fine_charts.accuracy_domain(sweep.val_accuracy)
     chart = mse_fine_charts.sweep_chart(sweep, "classes", "classes C (log axis)", title, log_x=True, domain=domain)
     st.altair_chart(chart, width="stretch")
