@@ -14,20 +14,38 @@ from core.config import TORCH_THREADS, RunConfig
 
 FOLDER = Path(__file__).with_name("shipped")
 NOISE_LEVELS = (0.0, 0.2, 0.4)  # pages/5_when_mse_is_fine.py's default label-noise fractions
+FLOATS = {"label_noise": float, "lr": float}  # a column of whole numbers (level 0 alone) would read back as int
+
+
+def _noise_level(values: dict[str, str], level: float) -> pd.DataFrame:
+    return experiments.noise_sweep(RunConfig.from_dict(values), [level])
 
 
 def _label_noise(values: dict[str, str], levels: tuple[float, ...]) -> pd.DataFrame:
-    return experiments.noise_sweep(RunConfig.from_dict(values), list(levels))
+    """One table per level, so a level added to the defaults trains alone."""
+    return pd.concat([table("noise_level", values, level) for level in levels], ignore_index=True)
+
+
+def _class_plain(values: dict[str, str], counts: tuple[int, ...]) -> pd.DataFrame:
+    return experiments.class_sweep(RunConfig.from_dict(values), list(counts))
+
+
+def _class_rescaled(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
+    return experiments.rescaled_sweep(RunConfig.from_dict(values), list(counts), k, m)
 
 
 def _class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: float) -> pd.DataFrame:
-    return experiments.class_sweep(RunConfig.from_dict(values), list(counts), k, m)
+    """Both learning-rate sweeps; a new (k, M) retrains only the rescaled loss."""
+    return pd.concat([table("class_plain", values, counts), table("class_rescaled", values, counts, k, m)], ignore_index=True)
 
 
-COMPUTE = {"label_noise": _label_noise, "class_counts": _class_counts}
-DEFAULTS = [  # (name, arguments) exactly as ui/cached.py receives them at the page's defaults
-    ("label_noise", (experiments.NOISE.to_dict(), NOISE_LEVELS)),
-    ("class_counts", (experiments.CLASSES.to_dict(), experiments.CLASS_COUNTS, experiments.SQUARE_K, experiments.SQUARE_M)),
+COMPUTE = {"noise_level": _noise_level, "class_plain": _class_plain, "class_rescaled": _class_rescaled}
+JOINED = {"label_noise": _label_noise, "class_counts": _class_counts}  # what ui/cached.py asks for: shipped parts joined
+CLASS_ARGS = (experiments.CLASSES.to_dict(), experiments.CLASS_COUNTS)
+DEFAULTS = [  # (name, arguments) of the tables ui/cached.py's label_noise and class_counts join at the page's defaults
+    *[("noise_level", (experiments.NOISE.to_dict(), level)) for level in NOISE_LEVELS],
+    ("class_plain", CLASS_ARGS),
+    ("class_rescaled", (*CLASS_ARGS, experiments.SQUARE_K, experiments.SQUARE_M)),
 ]
 
 
@@ -50,11 +68,13 @@ def compute(name: str, *args) -> pd.DataFrame:
 def read(name: str, *args) -> pd.DataFrame | None:
     """The shipped table of these arguments, or None."""
     file = path(name, args)
-    return pd.read_csv(file) if file.exists() else None  # pandas reads %.17g floats back exactly
+    return pd.read_csv(file, dtype=FLOATS) if file.exists() else None  # pandas reads %.17g floats back exactly
 
 
 def table(name: str, *args) -> pd.DataFrame:
     """The shipped table when there is one, else a fresh computation."""
+    if name in JOINED:
+        return JOINED[name](*args)
     shipped = read(name, *args)
     return compute(name, *args) if shipped is None else shipped
 

@@ -18,18 +18,37 @@ def test_shipped_table_equals_a_fresh_training(name, args):
 
 def test_other_arguments_are_trained_fresh():
     values, _ = shipped.DEFAULTS[0][1]
-    assert shipped.read("label_noise", values, (0.0, 0.1)) is None
+    assert shipped.read("noise_level", values, 0.1) is None
+
+
+def test_a_new_noise_level_trains_alone(monkeypatch):
+    trained = []
+    monkeypatch.setattr(experiments, "noise_sweep", lambda config, levels: trained.append(levels) or pd.DataFrame({"x": [1]}))
+    values, _ = shipped.DEFAULTS[0][1]
+    both = shipped.table("label_noise", values, (0.0, 0.1))
+    assert trained == [[0.1]] and len(both) == len(shipped.read("noise_level", values, 0.0)) + 1
+
+
+def test_a_new_rescaling_retrains_only_the_rescaled_loss(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("retrained the plain losses, which do not depend on (k, M)")
+
+    monkeypatch.setattr(experiments, "class_sweep", refuse)
+    small = {**shipped.CLASS_ARGS[0], "epochs": "3"}  # a shipped plain sweep stands in: only the rescaled one trains
+    monkeypatch.setattr(shipped, "read", lambda name, *args: pd.DataFrame({"run": ["ce"]}) if name == "class_plain" else None)
+    both = shipped.table("class_counts", small, (2,), 2.0, 3.0)
+    assert both.run.tolist()[0] == "ce" and set(both.run[1:]) == {"mse-logits (k=2, M=3)"}
 
 
 def test_first_visits_train_none_of_the_shipped_experiments(monkeypatch):
     def refuse(*args):
         raise AssertionError("trained an experiment that is shipped")
 
-    monkeypatch.setattr(experiments, "noise_sweep", refuse)
-    monkeypatch.setattr(experiments, "class_sweep", refuse)
+    for name in ("noise_sweep", "class_sweep", "rescaled_sweep", "lr_sweep"):
+        monkeypatch.setattr(experiments, name, refuse)
     st.cache_data.clear()
     at = open_page("pages/5_when_mse_is_fine.py", timeout=180)
-    assert not at.exception and len(at.get("vega_lite_chart")) == 3
+    assert not at.exception and len(at.get("vega_lite_chart")) == 6
     at = open_page("pages/6_tour.py", step="7")  # the tour's last step draws the class sweep
     assert not at.exception and at.title[0].value == "The counterpoint: when MSE is fine" and at.get("vega_lite_chart")
     st.cache_data.clear()

@@ -1,8 +1,17 @@
-"""The interview tour: link parsing, every step rendered through Next and Back, presenter mode, links."""
+"""The interview tour: link parsing, every step rendered through Next and Back, presenter mode, links, and what step 5
+says about the samples it draws."""
 
+import json
+
+import pandas as pd
+import pyarrow as pa
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
+from core import losses, split, timeline
+from core.engine import Race
+from core.grads import sample_table
 from tests.apptest import open_page
 from ui import links, shell, tour
 
@@ -70,3 +79,78 @@ def test_home_starts_the_tour():
     at = open_page("app.py")
     at.button[0].click().run()
     assert not at.exception and at.title[0].value == tour.STEPS[0].headline
+
+
+@pytest.fixture(scope="module")
+def step5():
+    """Step 5 on a server: its sentences, and the rows each panel draws (the arrow datasets of its two charts)."""
+    at = open_tour(step="5")
+    assert not at.exception
+    panels = {}
+    for chart in at.get("vega_lite_chart"):
+        tables = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+        title = json.loads(chart.proto.spec)["title"]["text"]
+        panels[title[title.index("(") + 1 : -1]] = {len(t.columns): t for t in tables}  # 4 columns: dots; 5: the band
+    return " ".join(m.value for m in at.markdown), panels
+
+
+@pytest.fixture(scope="module")
+def epoch_zero() -> pd.DataFrame:
+    """The samples step 5 shows, computed apart from the app: the per-sample default race's checkpoint at epoch 0."""
+    return sample_table(Race(timeline.DEFAULT))
+
+
+def test_step5_dots_are_exact_closed_forms_inside_their_bands(step5, epoch_zero):
+    _, panels = step5
+    assert set(panels) == set(timeline.DEFAULT.losses)
+    for name, tables in panels.items():
+        mine = epoch_zero[epoch_zero.run == name].reset_index(drop=True)
+        dots = tables[4].sort_values("index").reset_index(drop=True)
+        assert dots.p.to_numpy() == pytest.approx(mine.p_true.to_numpy()) and len(dots) == len(mine)
+        probs = torch.tensor(mine[[f"prob_{k}" for k in range(3)]].to_numpy(), dtype=torch.float64)
+        z = probs.log().requires_grad_()  # autograd of the registry loss on each sample's whole probability vector
+        losses.get(name).loss(z, torch.tensor(mine.label.to_numpy())).sum().backward()
+        assert dots.low.to_numpy() == pytest.approx(z.grad.norm(dim=1).numpy(), rel=1e-5)  # "exactly its closed form"
+        own = split.band(name, torch.tensor(mine.p_true.to_numpy(), dtype=torch.float64))  # the band at each dot's own p
+        assert ((dots.low >= own.low * (1 - 1e-5)) & (dots.low <= own.high * (1 + 1e-5))).all()  # "the band holds every split"
+        assert tables[5].one_class.to_numpy() == pytest.approx(
+            timeline.curve(name, torch.tensor(tables[5].p.to_numpy()), 3).numpy()
+        )
+
+
+def test_step5_pushes_on_the_confidently_wrong(step5, epoch_zero):
+    text, _ = step5
+    threshold = tour.CONFIDENTLY_WRONG
+    means = {}
+    for name in ("ce", "mse"):
+        mine = epoch_zero[epoch_zero.run == name]
+        wrong = mine.p_true < threshold
+        means[name] = (
+            mine.dlogit_norm[wrong].mean(),
+            mine.dlogit_norm[~wrong].mean(),
+            (mine.dlogit_norm < mine.dlogit_norm[wrong].mean()).mean(),
+        )
+    (ce_w, ce_r, _), (mse_w, mse_r, mse_pct) = means["ce"], means["mse"]
+    assert ce_w > ce_r and mse_w < mse_r  # "harder than its others … less hard than its others"
+    n = int((epoch_zero[epoch_zero.run == "ce"].p_true < threshold).sum())
+    assert f"**{n}** samples are confidently wrong" in text
+    assert f"**{ce_w / ce_r:.2f}×** as hard as its other samples (mean ‖∂ℓ/∂z‖ {ce_w:.3f} vs {ce_r:.3f})" in text
+    assert f"**{mse_w / mse_r:.2f}×** ({mse_w:.3f} vs {mse_r:.3f}), a mean below the push of {1 - mse_pct:.0%}" in text
+    assert f"**{ce_w / mse_w:.3g}×** harder than MSE" in text
+    band = split.bands(("mse",))
+    assert f"from p = {split.line_on_top_from(band):.2f} on" in text and f"up to {band.high.iloc[0]:.3f}" in text
+
+
+def test_step5_and_step7_say_what_their_tests_check():
+    """The talking points the tests above and tests/test_mse_fine_page.py back, word for word."""
+    five, seven = tour.STEPS[4].points, tour.STEPS[6].points
+    assert "harder than its others; MSE pushes them less hard than its others" in five[1]
+    assert five[2].startswith("Each dot is exactly its loss's closed form") and "The band holds every split (C = 3)" in five[2]
+    assert "MSE on softmax comes close, at a rate that grows with C" in seven[1] and "rescaled for 50 classes" in seven[1]
+
+
+def test_step7_draws_each_loss_at_its_tuned_rate():
+    at = open_tour(step="7")
+    (chart,) = at.get("vega_lite_chart")
+    (shown,) = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+    assert len(shown) == 4 * 3 and shown.groupby(["classes", "run"]).size().max() == 1  # one rate per loss and C

@@ -213,3 +213,34 @@ def checkpoint_view(
         extremes=timeline.extremes(frame),
         two_d=two_d,
     )
+
+
+def band_panel(frame: pd.DataFrame, band: pd.DataFrame, name: str, threshold: float) -> alt.LayerChart:
+    """One loss's samples (core.grads.sample_table rows) over core.split's band: every ‖∂ℓ/∂z‖ its closed form allows at
+    each p(true class) for C = 3, with the one-class line; the confidently wrong region shaded."""
+    x = alt.X("p:Q", scale=alt.Scale(domain=[0, 1], nice=False), title="p(true class)")
+    top = max(float(band.high.max()), float(frame.dlogit_norm.max())) * 1.05
+    y = alt.Y("low:Q", scale=alt.Scale(domain=[0, top], nice=False), title="‖∂ℓᵢ/∂zᵢ‖")
+    shade = (
+        alt.Chart(pd.DataFrame({"p": [0.0], "hi": [threshold]}))
+        .mark_rect(color=SHADE, opacity=0.13)
+        .encode(x=x, x2="hi:Q", tooltip=[alt.Tooltip("hi:Q", title="p below")])
+    )
+    area = alt.Chart(band).mark_area(color=GREY, opacity=0.3).encode(x=x, y=y, y2="high:Q")
+    line = alt.Chart(band).mark_line(color=GREY, strokeWidth=2).encode(x=x, y="one_class:Q")
+    tooltip = [
+        "index:Q",
+        "label:N",
+        alt.Tooltip("p:Q", title="p(true)", format=".4f"),
+        alt.Tooltip("low:Q", title="‖∂ℓ/∂z‖", format=".4g"),
+    ]
+    dots = (
+        alt.Chart(frame.rename(columns={"p_true": "p", "dlogit_norm": "low"})[["index", "label", "p", "low"]])
+        .mark_circle(size=24, color=color(name), opacity=0.75)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    subtitle = ["band: every split of the wrong mass (C = 3)", "line: all wrong mass on one class"]
+    description = (f"Scatter plot for {name}: each training sample's ‖∂ℓ/∂z‖ against its p(true class), over a grey band "
+                   "of every value possible at that p and a line for the wrong mass on one class.")  # fmt: skip
+    title = alt.Title(f"{LOSSES[name].label} ({name})", subtitle=subtitle, anchor="start")
+    return alt.layer(shade, area, line, dots, title=title).properties(height=280, description=description)

@@ -1,4 +1,6 @@
-"""Pure Altair builders for 'When is MSE fine?': reliability diagram, label-noise and class-count sweeps."""
+"""Pure Altair builders for 'When is MSE fine?': reliability diagram, label-noise and class-count sweeps, checkpoints."""
+
+import math
 
 import altair as alt
 import pandas as pd
@@ -8,6 +10,10 @@ from core.losses import color, dash
 from core.palette import BLACK, GREY
 
 RESCALED_DASH = (1, 2)  # "mse-logits (k=…, M=…)": its own colour and dash
+
+
+def _text(title: str | list[str]) -> str:
+    return " ".join(title) if isinstance(title, list) else title
 
 
 def _colors(series: list[str]) -> alt.Scale:
@@ -47,21 +53,51 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     return (diagonal.encode(x="x:Q", y="y:Q") + line + dots).properties(height=320, description=description)
 
 
-def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str, log_x: bool = False) -> alt.Chart:
-    """Final validation accuracy per loss against a swept setting."""
+def accuracy_domain(*columns: pd.Series) -> list[float]:
+    """A shared y range from the lowest value shown (to the 0.05 below) to 1: differences stay visible."""
+    low = min((float(c.min()) for c in columns if c.notna().any()), default=0.0)  # all diverged: the whole range
+    return [max(0.0, math.floor(low * 20) / 20), 1.0]
+
+
+def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str | list[str], log_x: bool = False,
+                y: str = "val_accuracy", y_title: str = "validation accuracy", domain: list[float] | None = None) -> alt.Chart:  # fmt: skip
+    """One accuracy per loss against a swept setting (validation accuracy unless told); a title list is one per line."""
     series = list(dict.fromkeys(sweep.run))
+    tooltip = ["run", x, alt.Tooltip(f"{y}:Q", title=y_title, format=".3f"), "status"]
+    tooltip += [alt.Tooltip("lr:Q", title="learning rate")] if "lr" in sweep else []
     return (
         alt.Chart(sweep, title=title)
         .mark_line(point=True, strokeWidth=2)
         .encode(
             x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
-            y=alt.Y("val_accuracy:Q", title="validation accuracy", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=domain or [0, 1])),
             color=alt.Color("run:N", title="loss", scale=_colors(series)),
             strokeDash=_dashes(series),
-            tooltip=["run", x, alt.Tooltip("val_accuracy:Q", format=".3f"), "status"],
+            tooltip=tooltip,
         )
         .properties(
             height=300,
-            description=f"Line chart, one line per loss ({', '.join(series)}): validation accuracy against {x_title}. {title}.",
+            description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against {x_title}. {_text(title)}.",
+        )
+    )
+
+
+def epoch_chart(rows: pd.DataFrame, y: str, y_title: str, title: str, log_y: bool = False) -> alt.Chart:
+    """One line per loss of a per-checkpoint column against epoch (a log axis leaves out zeros)."""
+    series = list(dict.fromkeys(rows.run))
+    shown = rows[rows[y] > 0] if log_y else rows
+    scale = alt.Scale(type="log") if log_y else alt.Scale(domain=[0, 1])
+    return (
+        alt.Chart(shown, title=title)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("epoch:Q", title="epoch"),
+            y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
+            color=alt.Color("run:N", title="loss", scale=_colors(series)),
+            strokeDash=_dashes(series),
+            tooltip=["run", "epoch", alt.Tooltip(f"{y}:Q", title=y_title, format=".3g")],
+        )
+        .properties(
+            height=300, description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against epoch. {title}."
         )
     )

@@ -3,17 +3,19 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 import torch
 
-from core import timeline
-from core.experiments import CLASS_COUNTS, CLASSES, SQUARE_K, SQUARE_M
+from core import split, timeline
+from core.experiments import CLASS_COUNTS, CLASSES, SQUARE_K, SQUARE_M, tuned
 from core.presets import PRESETS
 from core.summary import per_epoch, summarize, verdict
 from core.theory import neuron_curves, neuron_point, z_grid
 from ui import cached, grad_charts, links, misuse_charts, mse_fine_charts, race_charts, theory_charts
 
 SATURATED = PRESETS["Saturated start"]
+CONFIDENTLY_WRONG = 0.1  # step 5's p(true class) threshold, the per-sample page's default
 
 
 def neuron_figure(quantity: str, z: float, log: bool) -> None:
@@ -54,15 +56,31 @@ def saturated_race() -> None:
     st.markdown(verdict(summarize(history), SATURATED.epochs))
 
 
+def per_sample_sentences(versus: pd.DataFrame, band: pd.DataFrame) -> list[str]:
+    """The numbers behind step 5's talking points: each loss's confidently wrong against its rest, and MSE's band."""
+    rows = {r.run: r for r in versus.itertuples()}
+    ce, mse = rows["ce"], rows["mse"]
+    mse_band = band[band.run == "mse"]
+    return [
+        f"**{ce.n}** samples are confidently wrong (p(true class) < {CONFIDENTLY_WRONG:g}). Cross-entropy pushes them "
+        f"**{ce.ratio:.2f}×** as hard as its other samples (mean ‖∂ℓ/∂z‖ {ce.wrong:.3f} vs {ce.rest:.3f}); MSE "
+        f"**{mse.ratio:.2f}×** ({mse.wrong:.3f} vs {mse.rest:.3f}), a mean below the push of {1 - mse.percentile:.0%} "
+        f"of its samples. On them cross-entropy pushes **{ce.wrong / mse.wrong:.3g}×** harder than MSE.",
+        f"For cross-entropy the line is the band's upper edge. For MSE it is only from p = {split.line_on_top_from(mse_band):.2f} "
+        f"on: below, a split wrong mass is pushed harder (at p = 0 up to {mse_band.high.iloc[0]:.3f}, where the line gives 0).",
+    ]
+
+
 def per_sample() -> None:
-    config = timeline.DEFAULT
-    table = cached.checkpoints(config.to_dict())
-    stats = timeline.confidently_wrong(table[table.seed == config.seed], 0.1)
-    view = grad_charts.checkpoint_view(table, stats, config.losses, config.seed, config.classes, 0, 0.1, False)
-    for sentence in view.sentences:
+    config = timeline.DEFAULT  # the per-sample page's default race, its epoch 0: one cache entry for both
+    frame = timeline.at_checkpoint(cached.checkpoints(config.to_dict()), 0, config.seed)
+    band = split.bands(config.losses)
+    for sentence in per_sample_sentences(split.versus_rest(frame, CONFIDENTLY_WRONG), band):
         st.markdown(sentence)
-    if view.scatter is not None:
-        st.vega_lite_chart(*view.scatter)
+    for column, name in zip(st.columns(len(config.losses)), config.losses):
+        panel = grad_charts.band_panel(frame[frame.run == name], band[band.run == name], name, CONFIDENTLY_WRONG)
+        column.altair_chart(panel, width="stretch")
+    st.caption(f"Shaded: p(true class) < {CONFIDENTLY_WRONG:g}. Each panel has its own y-axis. No ½ in MSE (nn.MSELoss).")
 
 
 def double_softmax() -> None:
@@ -73,9 +91,11 @@ def double_softmax() -> None:
 
 
 def counterpoint() -> None:
-    sweep = cached.class_counts(CLASSES.to_dict(), CLASS_COUNTS, SQUARE_K, SQUARE_M)  # the same cached sweep as the page
-    title = "Validation accuracy against the number of classes"
-    st.altair_chart(mse_fine_charts.sweep_chart(sweep, "classes", "classes C (log axis)", title, log_x=True), width="stretch")
+    sweep = tuned(cached.class_counts(CLASSES.to_dict(), CLASS_COUNTS, SQUARE_K, SQUARE_M))  # the page's cached sweep
+    title = ["Validation accuracy,", "each loss at its best learning rate"]
+    domain = mse_fine_charts.accuracy_domain(sweep.val_accuracy)
+    chart = mse_fine_charts.sweep_chart(sweep, "classes", "classes C (log axis)", title, log_x=True, domain=domain)
+    st.altair_chart(chart, width="stretch")
 
 
 @dataclass(frozen=True)
@@ -109,9 +129,10 @@ STEPS = [
         "Cross-entropy recovers within a few epochs; MSE barely moves.",
     ), saturated_race, "pages/2_loss_race.py", SATURATED.to_dict()),
     Step("Per sample: who gets pushed", (
-        "Each dot is one training sample at epoch 0: its p(true class) and its ‖∂ℓ/∂z‖.",
-        "Cross-entropy pushes the confidently wrong samples (left) hardest; MSE pushes them least.",
-        "The black curves are the closed forms; the dots sit on them.",
+        "Each dot is one training sample of a model started confidently wrong (epoch 0): its p(true class) and the push ‖∂ℓ/∂z‖ it gets.",
+        "Cross-entropy pushes the confidently wrong samples (shaded) harder than its others; MSE pushes them less hard than its others.",
+        "Each dot is exactly its loss's closed form on the sample's whole probability vector. No line in p alone can be: "
+        "the push also depends on how the wrong mass is split. The band holds every split (C = 3); the line is all on one class.",
     ), per_sample, "pages/3_per_sample_gradients.py", {}),
     Step("The classic bug: softmax before CrossEntropyLoss", (
         "nn.CrossEntropyLoss applies log-softmax itself; feeding it probabilities applies softmax twice.",
@@ -120,7 +141,8 @@ STEPS = [
     ), double_softmax, "pages/4_misuse_lab.py", {}),
     Step("The counterpoint: when MSE is fine", (
         "MSE on probabilities is the Brier score, a proper scoring rule: its optimum is right, its optimisation is slow.",
-        "MSE on softmax degrades as classes grow; a square loss on raw logits keeps up, rescaled for many classes (Hui & Belkin 2021).",
+        "Give each loss its best learning rate: MSE on softmax comes close, at a rate that grows with C; "
+        "the square loss on raw logits keeps up, rescaled for 50 classes (Hui & Belkin 2021).",
         "So the precise answer: cross-entropy because its gradient never starves, not because MSE is 'wrong'.",
     ), counterpoint, "pages/5_when_mse_is_fine.py", {}),
 ]  # fmt: skip

@@ -26,3 +26,17 @@ def test_walk_the_tour(page, artifacts):
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         assert "presenter=1" in page.url and "step=7" in page.url
         page.screenshot(path=artifacts / "tour_presenter.png", full_page=True)
+
+
+def test_step5_on_a_phone(server, page, artifacts):
+    """Both per-sample panels draw their dots and bands side by side on a desktop, one above the other on a phone."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{server}/tour?step=5")
+    wait_until_idle(page, timeout_ms=180_000)
+    assert page_problems(page) == []
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 2
+    first, second = (charts.nth(i).bounding_box() for i in range(2))
+    assert second["y"] >= first["y"] + first["height"] - 1 and max(first["width"], second["width"]) <= 390
+    assert "harder than MSE" in page.inner_text("body")
+    page.screenshot(path=artifacts / "tour_step_5_phone.png", full_page=True)
