@@ -29,15 +29,17 @@ def gradient() -> None:
 
 
 def raw_logits() -> None:
-    check, row = core.fused_loss_check(), cached.misuse_sweep((3,)).iloc[0]
+    check, sweep = core.fused_loss_check(), cached.misuse_sweep()
+    row = sweep.set_index("C").loc[3]
     st.markdown(
         "It applies `log_softmax` itself: `CrossEntropyLoss()(z, y)` is `NLLLoss()(log_softmax(z), y)`; on random "
         f"logits torch gives {check['loss']:.6f} both ways (difference {check['gap_nll']:.1g}). Probabilities raise "
         f"no error: they are squashed a second time, and the loss moves by {check['gap_doubled']:.4f}. The gradient "
         f"is the worse part: at z = [{misuse.MARGIN:g}, 0, 0] with class {misuse.TRUE_CLASS} true, max |∂ℓ/∂z| is "
-        f"{row.grad_ce:.4f} from logits and {row.grad_doubled:.3g} from probabilities, and the gap widens with C."
+        f"{row.grad_ce:.4f} from logits and {row.grad_doubled:.3g} from probabilities; for every C from "
+        f"{sweep.C.min()} to {sweep.C.max()} the doubled one is {sweep.shrink.min():.0f}× to {sweep.shrink.max():.0f}× smaller."
     )
-    st.altair_chart(misuse_charts.sweep_chart(cached.misuse_sweep(), *misuse_charts.SWEEP_PANELS[2]), width="stretch")
+    st.altair_chart(misuse_charts.sweep_chart(sweep, *misuse_charts.SWEEP_PANELS[2]), width="stretch")
 
 
 def floor_value() -> float:
@@ -165,8 +167,8 @@ def imbalance() -> None:
         f"**{shares.loc[('mean', 0), 'share']:.0%}.** The mean divides each sample's p − y by N, and at a uniform start "
         "every sample's ‖∂ℓ/∂z‖ is the same, so each class pushes in proportion to its count; predicting class 0 "
         f"always already scores {counts[0] / sum(counts):.0%} accuracy. Class weights N/(C·n_c) make it "
-        f"{shares.loc[('weighted', 0), 'share']:.0%} / {shares.loc[('weighted', 1), 'share']:.0%}; with weights, "
-        f"torch's mean divides by Σ wᵢ, not N, so the loss stays {shares.loc[('weighted', 0), 'loss']:.4f} (ln 2)."
+        f"{shares.loc[('weighted', 0), 'share']:.0%} / {shares.loc[('weighted', 1), 'share']:.0%} "
+        "(`CrossEntropyLoss(weight=…)`, whose mean divides by Σ wᵢ rather than N)."
     )
     st.altair_chart(charts.share_chart(core.imbalance_shares()), width="stretch")
 
