@@ -153,7 +153,7 @@ def test_answers_six_to_ten_show_the_library_numbers():
     assert text.startswith("**Partly.**") and f"‖Δθ‖ = {adam_mse.first_step:.3f}" in text
     assert f"{adam_mse.wrong:.0f} of its {adam_mse.wrong_at_start:.0f} confidently wrong" in text
     assert f"at accuracy {adam_mse.accuracy:.3f}, while cross-entropy has 0 left at {adam_ce.accuracy:.3f}" in text
-    assert at.dataframe[0].value.shape == (8, 6) and charts(at) == 1
+    assert at.table[0].value.shape == (8, 4) and charts(at) == 1
     text, norms = reveal(at, 7), core.norm_at(("ce", "mse", "mse-logits"))
     assert f"‖∂ℓ/∂z‖ = {norms['mse-logits']:.4f}, more than cross-entropy's {norms['ce']:.4f}" in text
     text, table = reveal(at, 8), core.binary_equivalence()

@@ -23,7 +23,7 @@ def gradient() -> None:
         f"harder the push. At z = [{WRONG}, 0, 0] with the first class true (p_y = {p:.4f}), ‖∂CE/∂z‖ = "
         f"{norms['ce']:.4f}, while MSE on softmax gets {norms['mse']:.3g}, {norms['ce'] / norms['mse']:.0f}× less: its "
         "gradient passes through the softmax's derivative, which flattens as the model grows confidently wrong "
-        "(for one logit, exactly (p − y)·p(1 − p))."
+        "(for one logit and (σ(z) − y)², exactly 2(p − y)·p(1 − p))."
     )
     st.altair_chart(charts.gradient_chart(core.gradient_norms(("ce", "mse"), Z_GRID), core.CLASSES), width="stretch")
 
@@ -107,8 +107,8 @@ def adam() -> None:
         "wrong_at_start": "wrong at start",
         "wrong": "wrong at the end",
     }
-    shown = table.assign(first_step=table.first_step.map("{:.4f}".format), accuracy=table.accuracy.map("{:.3f}".format))
-    st.dataframe(shown.rename(columns=named), hide_index=True, width="stretch")  # scrolls sideways on a phone
+    shown = table.rename(columns=named).set_index(["optimizer", "loss"])
+    st.table(shown.style.format({named["first_step"]: "{:.4f}", named["accuracy"]: "{:.3f}"}))
 
 
 def square_logits() -> None:
@@ -131,7 +131,7 @@ def binary() -> None:
         "**The same loss:** softmax([0, z])₁ = σ(z), so cross-entropy on [0, z] is BCE with logits on z. Over "
         f"z ∈ [−10, 10] and both labels the registry's two losses differ by at most {gap:.1g}, their ∂ℓ/∂z by "
         f"{grad_gap:.1g}. Two free logits [a, a + z] change nothing (largest change {shifted:.1g} at a = "
-        f"{core.SHIFT:g}): only their difference counts, so the second output is one spare parameter set."
+        f"{core.SHIFT:g}): only their difference counts, so a second logit adds parameters and nothing else."
     )
     st.altair_chart(charts.binary_chart(table), width="stretch")
 
