@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import misuse
+from core import losses, misuse
 from core import practice as p
 from core.config import parameter_count
 from core.engine import Race
@@ -39,6 +39,15 @@ def test_the_numbers_at_the_confidently_wrong_logit():
     assert norms["mse"] * 3 == pytest.approx(0.00454, abs=5e-6)  # its sum of squares, ÷ C for nn.MSELoss's mean
     assert norms["mse-logits"] == pytest.approx(2 / 3 * 7)  # (2/C)‖z − y‖ = (2/3)·‖[−7, 0, 0]‖
     assert p.true_probability(-6.0) == pytest.approx(math.exp(-6) / (math.exp(-6) + 2))
+
+
+def test_one_logit_gradients_are_p_minus_y_and_twice_it_times_the_sigmoid_slope():
+    z = torch.linspace(-8, 8, 33, dtype=torch.float64).unsqueeze(-1)
+    for label in (0, 1):
+        y = torch.full((33,), label)
+        sig = torch.sigmoid(z)
+        assert torch.allclose(losses.get("bce").dlogits(z, y), sig - label)  # "for a softmax and a sigmoid alike"
+        assert torch.allclose(losses.get("mse-sigmoid").dlogits(z, y), 2 * (sig - label) * sig * (1 - sig))
 
 
 def test_mse_flattens_as_the_model_grows_wrong_and_the_square_loss_pulls_back_right_logits():

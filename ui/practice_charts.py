@@ -53,11 +53,11 @@ def gradient_chart(table: pd.DataFrame, classes: int) -> alt.Chart:
 def expected_loss_chart(table: pd.DataFrame, q: float) -> alt.LayerChart:
     """Expected losses against the predicted probability (core.practice.expected_losses), a rule at the true q."""
     lines = _lines(
-        table, f"Expected loss when the label is 1 with probability {q:g}",
+        table, f"Expected loss when the label is 1; with probability {q:g}",
         alt.X("p:Q", title="predicted probability p"), alt.Y("value:Q", title="expected loss"), ["bce", "mse-sigmoid"],
         f"Line chart: expected cross-entropy and MSE against the predicted probability; a rule at the true {q:g}.",
     )  # fmt: skip
-    return alt.layer(lines, _rule(q, f"true probability {q:g}"))
+    return alt.layer(lines, _rule(q, f"true probability {q:g}")).properties(description=lines.description)  # a layer's own
 
 
 def binary_chart(table: pd.DataFrame) -> alt.Chart:
@@ -104,7 +104,7 @@ def smoothing_chart(table: pd.DataFrame, margin: float) -> alt.LayerChart:
         .properties(height=HEIGHT, description="Line chart: cross-entropy with and without label smoothing against the "
                     "logit margin; a rule at the smoothed loss's minimum.")
     )  # fmt: skip
-    return alt.layer(lines, _rule(margin, f"minimum, m = {margin:.3f}"))
+    return alt.layer(lines, _rule(margin, f"minimum, m = {margin:.3f}")).properties(description=lines.description)
 
 
 def adam_chart(history: pd.DataFrame, optimizers: list[str]) -> alt.Chart:
