@@ -29,7 +29,7 @@ def start_over() -> None:
 st.title("Practice: the follow-up questions")
 st.markdown(
     "After “why cross-entropy and not MSE?” an interviewer asks more. Commit to an answer, then check it: each answer "
-    "is computed live by the app's own library and torch. Your score stays in this browser tab; nothing is stored."
+    "is computed live by the app's own library and torch. Your score lasts for this visit (a reload starts over); nothing is saved."
 )
 answers = st.session_state.setdefault(ANSWERS, {})
 right = sum(a["right"] for a in answers.values())

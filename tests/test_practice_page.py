@@ -139,7 +139,7 @@ def test_answers_one_to_five_show_the_library_numbers():
     assert f"From s = **{limits['inf_from']:.2f}**" in text and f"from s = {limits['nan_from']:.2f}" in text
     assert f"{limits['inf_predicted']:.2f}" in text and f"{limits['nan_from']:.2f} = ln(largest float32)" in text
     assert abs(limits["nan_from"] - math.log(torch.finfo(torch.float32).max)) < 0.01  # "= ln(largest float32)"
-    assert "at s = 200 it returns -200 with gradient [-1, 1], where the naive line gives -inf and [nan, nan]" in text
+    assert "at s = 200 it returns −200 with gradient [−1, 1], where the naive line gives −inf and [nan, nan]" in text
     text = reveal(at, 5)
     assert text.startswith(f"**p = {core.P_TRUE:.2f}**") and f"lowest there too (p = {core.P_TRUE:.2f})" in text
 

@@ -13,7 +13,14 @@ from ui import cached, misuse_charts
 from ui import practice_charts as charts
 
 Z_GRID = torch.linspace(-8, 8, 161, dtype=torch.float64)
-WRONG = f"{core.WRONG_LOGIT:g}".replace("-", "−")  # the confidently wrong logit, as text
+
+
+def signed(x: float) -> str:
+    """A number as the page writes it: a true minus sign."""
+    return f"{x:g}".replace("-", "−")
+
+
+WRONG = signed(core.WRONG_LOGIT)  # the confidently wrong logit, as text
 
 
 def gradient() -> None:
@@ -64,8 +71,9 @@ def log_softmax() -> None:
         f"From s = **{limits.inf_from:.2f}**: p₀ = e⁻ˢ/(1 + e⁻ˢ) rounds to 0 below half float32's smallest subnormal, "
         f"ln(2 / smallest subnormal) = {limits.inf_predicted:.2f}, and log 0 = −inf. The gradient is NaN even earlier, "
         f"from s = {limits.nan_from:.2f} = ln(largest float32): backward divides by p₀. `log_softmax` subtracts max z "
-        f"first: at s = 200 it returns {at.log_softmax:g} with gradient [{at.log_softmax_grad_z0:g}, "
-        f"{at.log_softmax_grad_z1:g}], where the naive line gives {at.naive:g} and [{at.naive_grad_z0:g}, {at.naive_grad_z1:g}]."
+        f"first: at s = 200 it returns {signed(at.log_softmax)} with gradient [{signed(at.log_softmax_grad_z0)}, "
+        f"{signed(at.log_softmax_grad_z1)}], where the naive line gives {signed(at.naive)} and "
+        f"[{signed(at.naive_grad_z0)}, {signed(at.naive_grad_z1)}]."
     )
     st.altair_chart(
         misuse_charts.stability_chart(misuse.stability_curve("float32", 200), limits.to_dict(), "float32"), width="stretch"

@@ -7,6 +7,7 @@ import ui.chart_theme  # noqa: F401  (registers the theme every chart is built w
 from core.losses import color, dash
 from core.palette import GREY, REFERENCE_DASH, SOLID
 
+NORM_DOMAIN = [1e-7, 10]  # the square loss's exact zero at z_y = 1 would stretch a log axis to 1e-16
 HEIGHT = 380  # the plot keeps ~250 px under a two-line title and a one-column legend
 LABELS = {"ce": "cross-entropy", "mse": "MSE on softmax", "mse-logits": "square loss on logits",
           "bce": "cross-entropy (BCE)", "mse-sigmoid": "MSE, (p − y)²"}  # fmt: skip
@@ -45,7 +46,7 @@ def gradient_chart(table: pd.DataFrame, classes: int) -> alt.Chart:
     return _lines(
         table, f"‖∂ℓ/∂z‖ at z = [z_y, {zeros}], true class first; log axis",
         alt.X("z_y:Q", title="true-class logit z_y (left: confidently wrong)"),
-        alt.Y("norm:Q", title="‖∂ℓ/∂z‖", scale=alt.Scale(type="log")), names,
+        alt.Y("norm:Q", title="‖∂ℓ/∂z‖", scale=alt.Scale(type="log", domain=NORM_DOMAIN, clamp=True)), names,
         f"Line chart, log axis: the gradient norm of {', '.join(LABELS[n] for n in names)} against the true-class logit.",
     )  # fmt: skip
 
