@@ -151,7 +151,10 @@ def test_answers_six_to_ten_show_the_library_numbers():
     rows = table.set_index(["optimizer", "loss"])
     adam_mse, adam_ce = rows.loc[("adam lr 0.3", "mse")], rows.loc[("adam lr 0.3", "ce")]
     assert text.startswith("**Partly.**") and f"‖Δθ‖ = {adam_mse.first_step:.3f}" in text
-    assert f"{adam_mse.wrong:.0f} of its {adam_mse.wrong_at_start:.0f} confidently wrong" in text
+    assert (
+        f"{adam_mse.wrong:.0f} samples are still confidently wrong (p_y < 0.1; {adam_mse.wrong_at_start:.0f} at the start)"
+        in text
+    )
     assert f"at accuracy {adam_mse.accuracy:.3f}, while cross-entropy has 0 left at {adam_ce.accuracy:.3f}" in text
     assert at.table[0].value.shape == (8, 4) and charts(at) == 1
     text, norms = reveal(at, 7), core.norm_at(("ce", "mse", "mse-logits"))

@@ -103,8 +103,8 @@ def adam() -> None:
         f"saturated start its first step moves MSE's weights by ‖Δθ‖ = {adam_mse.first_step:.3f}, as far as "
         f"cross-entropy's ({adam_ce.first_step:.3f}); SGD moved them {sgd_mse.first_step:.4f} against "
         f"{sgd_ce.first_step:.3f}. MSE starts moving, then stalls: after {core.SATURATED.epochs} epochs "
-        f"{adam_mse.wrong:.0f} of its {adam_mse.wrong_at_start:.0f} confidently wrong samples (p_y < {core.WRONG_P:g}) still "
-        f"are, at accuracy {adam_mse.accuracy:.3f}, while cross-entropy has {adam_ce.wrong:.0f} left at {adam_ce.accuracy:.3f}. "
+        f"{adam_mse.wrong:.0f} samples are still confidently wrong (p_y < {core.WRONG_P:g}; "
+        f"{adam_mse.wrong_at_start:.0f} at the start), at accuracy {adam_mse.accuracy:.3f}, while cross-entropy has {adam_ce.wrong:.0f} left at {adam_ce.accuracy:.3f}. "
         f"Adam rescales parameters, not samples. The same at Adam's lr {lrs}: MSE ends at accuracy "
         f"{adam_rows.accuracy.min():.3f} to {adam_rows.accuracy.max():.3f}."
     )
@@ -183,6 +183,8 @@ def imbalance() -> None:
 
 @dataclass(frozen=True)
 class Question:
+    """One follow-up question: what the visitor commits to, how it is marked, and the answer drawn on reveal."""
+
     title: str  # the follow-up question, as an interviewer asks it
     prompt: str  # what the visitor commits to
     answer: Callable[[], None]  # draws the model answer and its live evidence
@@ -194,6 +196,7 @@ class Question:
     query: dict[str, str] | None = None  # the settings it opens with
 
     def shown_options(self) -> list[str]:
+        """The choices in the order they are shown (the right one is not always first)."""
         return [self.options[i] for i in self.order]
 
     def right(self, given) -> bool:
