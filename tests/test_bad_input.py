@@ -24,7 +24,7 @@ GOOD = {  # a valid value for every key a page reads, different from every page'
     "dataset": "digits", "classes": "4", "samples": "300", "noise": "0.2", "label_noise": "0.1", "val_fraction": "0.3",
     "losses": "ce,mae", "hidden": "16", "activation": "relu", "init_scale": "2.0", "optimizer": "adam", "lr": "0.05",
     "momentum": "0.5", "batch_size": "32", "epochs": "20", "seed": "7", "seeds": "2", "square_k": "2.0", "square_m": "3.0",
-    "dtype": "float16", "gap": "50", "step": "2", "presenter": "1",
+    "dtype": "float16", "gap": "50", "step": "2", "presenter": "1", "q": "3",
 }  # fmt: skip
 
 
@@ -57,6 +57,7 @@ SPECS = {
     "pages/5_when_mse_is_fine.py": Spec(),
     "pages/6_tour.py": Spec(("step",), ("presenter",), {"step": "1", "presenter": "0"}),
     "pages/7_check_your_code.py": Spec(),  # reads nothing from its link: pasted code never goes into a URL
+    "pages/8_practice.py": Spec(("q",), (), {"q": "1"}),
 }  # fmt: skip
 READERS = [script for script, spec in SPECS.items() if spec.fallback]
 

@@ -71,6 +71,12 @@ PAGES = [
         ":material/slideshow:",
         "Seven steps to present in five minutes, each with a live figure and a presenter mode.",
     ),
+    Page(
+        "pages/8_practice.py",
+        "Practice",
+        ":material/quiz:",
+        "The follow-up questions: commit to an answer, then see it proved by a live computation; a score, a link to each.",
+    ),
 ]
 
 
