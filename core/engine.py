@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import torch
 
-from core import losses
+from core import heap, losses
 from core.backprop import backward, flat_views, layer_outputs, loss_and_dlogits, loss_terms
 from core.config import RunConfig
 from core.data import Dataset, make_dataset
@@ -13,6 +13,7 @@ from core.models import init_params, make_mlp, stacked_forward
 from core.optimizers import make_optimizer
 
 RECORD_COLUMNS = ["run", "seed", "epoch", "loss", "accuracy", "val_accuracy", "mean_dlogit_norm", "grad_norm", "status"]
+heap.keep_freed_blocks()  # every process that trains imports this module: see core/heap.py
 ORDER_SEED_OFFSET = 7919  # batch order draws from its own stream, so changing batch size never changes init
 
 
