@@ -25,20 +25,27 @@ def checkpoint_epochs(epochs: int, max_checkpoints: int = MAX_CHECKPOINTS) -> li
     return sorted({*range(0, epochs, step), epochs})
 
 
-def trained_config(race: Race) -> RunConfig | None:
-    """The config that retrains `race` to where it stopped (None before its first step)."""
-    return replace(race.config, epochs=race.epoch) if race.epoch > 0 else None
+def is_checkpoint(race: Race, max_checkpoints: int = MAX_CHECKPOINTS) -> bool:
+    """Whether the race's epoch is one of its checkpoints: on checkpoint_epochs, or the epoch every run had diverged by."""
+    return race.epoch in checkpoint_epochs(race.config.epochs, max_checkpoints) or race.done
+
+
+def checkpoint(race: Race) -> pd.DataFrame:
+    """A timeline's rows at the race's epoch: core.grads.sample_table of the config's own seed (the one the page
+    draws), without the class probabilities nothing reads, with its `epoch` and each run's `status`."""
+    table = sample_table(race)
+    table = table.assign(epoch=race.epoch, status=np.repeat(race.status, len(race.data.y_train)))  # run-major
+    mine = table[table.seed == race.config.seed]
+    return mine.drop(columns=[c for c in mine if c.startswith("prob_")]).reset_index(drop=True)
 
 
 def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS) -> pd.DataFrame:
-    """Train `config`; core.grads.sample_table at every checkpoint, with its `epoch` and each run's `status` there."""
+    """Train `config`; its `checkpoint` rows at every checkpoint (until every run has diverged)."""
     race, frames = Race(config), []
     for target in checkpoint_epochs(config.epochs, max_checkpoints):
         race.advance(target - race.epoch)
-        table = sample_table(race)
-        status = np.repeat(race.status, len(race.data.y_train))  # sample_table is run-major
-        frames.append(table.assign(epoch=race.epoch, status=status))
-        if race.epoch < target:  # every run diverged: nothing more to see
+        frames.append(checkpoint(race))
+        if race.done:  # the last epoch, or every run diverged: nothing more to see
             break
     return pd.concat(frames, ignore_index=True)
 

@@ -13,7 +13,6 @@ from core.engine import RECORD_COLUMNS
 from core.experiments import calibration_report, trained
 from core.grads import sample_table
 from core.snapshots import Snapshot, epoch_zero
-from core.timeline import timeline
 from ui.memo import once
 
 
@@ -48,8 +47,8 @@ def class_counts(values: dict[str, str], counts: tuple[int, ...], k: float, m: f
 
 @st.cache_data(show_spinner="Training with checkpoints…", max_entries=8)
 def checkpoints(values: dict[str, str]) -> pd.DataFrame:
-    """core.timeline.timeline of a config: per-sample tables at up to 20 checkpoints."""
-    return timeline(RunConfig.from_dict(values))
+    """core.timeline.timeline of a config: per-sample tables at up to 20 checkpoints; the default is shipped."""
+    return shipped.table("checkpoints", values)
 
 
 @st.cache_data(show_spinner=False)
