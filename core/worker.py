@@ -18,7 +18,7 @@ import torch
 
 from core.config import TORCH_THREADS, RunConfig
 from core.engine import Race, warm_up
-from core.snapshots import KINDS, Views
+from core.snapshots import KINDS, Views, checkpoints
 
 ROOT = Path(__file__).resolve().parents[1]  # where `python -m core.worker` is found
 
@@ -32,25 +32,27 @@ class Progress:
     records: list[dict]
     views: Views | None
     done: bool
+    checkpoints: tuple = ()  # core.snapshots.checkpoints of the epochs trained in this stretch
 
 
 def advance(race: Race, kind: str, target: int, budget: float, want_views: bool) -> Progress:
     """Train towards `target` for at most `budget` seconds; views when asked, and always at the end of a stretch."""
-    records, deadline = [], time.perf_counter() + budget
+    records, tables, deadline = [], (), time.perf_counter() + budget
     while race.epoch < target and not race.done and time.perf_counter() < deadline:
         records += race.advance(1)
+        tables += checkpoints(race, kind)
     ended = race.done or race.epoch >= target
     views = KINDS[kind](race) if want_views or ended else None
-    return Progress(race.epoch, tuple(race.status), records, views, race.done)
+    return Progress(race.epoch, tuple(race.status), records, views, race.done, tables)
 
 
-def start(config: dict[str, str], have: int) -> tuple[Race, list[dict]]:
-    """A new Race for a job that has records up to epoch `have` (-1: none), and the records it lacks."""
+def start(config: dict[str, str], kind: str, have: int) -> tuple[Race, list[dict], tuple]:
+    """A new Race for a job that has records up to epoch `have` (-1: none), and the records and checkpoints it lacks."""
     race = Race(RunConfig.from_dict(config))
     if have < 0:
-        return race, list(race.history)
+        return race, list(race.history), checkpoints(race, kind)
     race.advance(have)  # after a lost worker or an idle spell: deterministic, the same records the app already has
-    return race, []
+    return race, [], ()
 
 
 def serve(requests, replies, threads: int | None) -> None:
@@ -75,11 +77,11 @@ def _answer(requests, replies, threads: int | None) -> None:
                 reply = None
             else:
                 config, kind, have, target, budget, want_views = args
-                first = []
+                first, tables = [], ()
                 if key not in races:
-                    races[key], first = start(config, have)
-                progress = advance(races[key], kind, target, budget, want_views)
-                reply = Progress(progress.epoch, progress.status, first + progress.records, progress.views, progress.done)
+                    races[key], first, tables = start(config, kind, have)
+                p = advance(races[key], kind, target, budget, want_views)
+                reply = Progress(p.epoch, p.status, first + p.records, p.views, p.done, tables + p.checkpoints)
             replies.send((n, "ok", reply))
         except (EOFError, OSError):
             raise

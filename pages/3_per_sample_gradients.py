@@ -1,10 +1,12 @@
 """Per-sample gradients: which samples each loss pushes, and how hard, scrubbed through training."""
 
+import pandas as pd
 import streamlit as st
 import torch
 
 from core import losses, timeline
 from core.config import RunConfig
+from core.snapshots import Snapshot
 from ui import cached, config_form, grad_charts, links, live, shell
 
 PAGE = "grads"
@@ -35,19 +37,18 @@ with st.sidebar:
     form_config, problem = config_form.config_form(LINK, GROUPS)
 
 
-def chosen_config() -> RunConfig | None:
-    """The Loss race page's runs when it has finished or stopped ones (retrained identically), else the sidebar's."""
+def chosen() -> tuple[RunConfig | None, Snapshot | None]:
+    """The Loss race page's finished or stopped race when it has one and it is chosen, else the sidebar's config."""
     race = live.finished_race()
-    race_config = None if race is None else timeline.trained_config(race)
     if live.race_training():
         st.info("The Loss race page is still training; these are the sidebar settings.", icon=":material/sprint:")
-    if race_config is not None:
+    if race is not None and race.epoch > 0:
         source = st.segmented_control("Runs", [FROM_RACE, FROM_SIDEBAR], default=FROM_RACE, required=True, key="grads.source")
         if source == FROM_RACE:
-            return race_config
+            return race.config, race
     if problem:
         st.warning(f"Fix this setting to see gradients: {problem}", icon=":material/tune:")
-    return form_config
+    return form_config, None
 
 
 def toggle_play(epochs: list[int]) -> None:
@@ -58,16 +59,22 @@ def toggle_play(epochs: list[int]) -> None:
         state["grads.epoch"] = epochs[0]  # play again from the start
 
 
-config = chosen_config()
+config, race = chosen()
 if config is None:
     st.stop()
-table = cached.checkpoints(config.to_dict())
+# The race's checkpoints were recorded while it trained (core/worker.py): nothing is trained again for them.
+table = pd.concat(race.checkpoints, ignore_index=True) if race else cached.checkpoints(config.to_dict())
 epochs = sorted(table.epoch.unique().tolist())
-n = int((table.epoch == 0).sum() // len(config.runs))
+n = int((table.epoch == 0).sum() // len(config.losses))
+if race is None:
+    source = f"trained with {len(epochs)} checkpoints"
+else:
+    source = f"{len(epochs)} checkpoint{'s' if len(epochs) > 1 else ''} recorded while the race trained"
+    source += f" (it stopped at epoch {race.epoch}, after the last one)" if epochs[-1] < race.epoch else ""
 st.caption(
     f"{' vs '.join(config.losses)} on {config.dataset} (C = {config.classes}, N = {n} training samples), "
     f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
-    f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)."
+    f"{source}. Squared-error losses have no ½ (the nn.MSELoss convention)."
 )
 play, threshold_col, log_col = st.columns([1, 3, 1], vertical_alignment="bottom")
 playing = st.session_state.get("grads.playing", False)
@@ -136,4 +143,4 @@ st.markdown(
     "(epoch 0, one seed), so there the loss acts only through ∂ℓᵢ/∂zᵢ."
 )
 if config.seeds > 1:
-    st.caption(f"Charts show seed {config.seed}; all {config.seeds} seeds were retrained.")
+    st.caption(f"Charts show seed {config.seed}, one of the {config.seeds} seeds trained together.")

@@ -14,8 +14,10 @@ from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
 from core.snapshots import snapshot
+from core.trainer import Trainer
 from tests.apptest import open_page
-from ui import grad_charts
+from tests.test_trainer import finish
+from ui import cached, grad_charts
 from ui.live import Live
 
 PAGE = "pages/3_per_sample_gradients.py"
@@ -111,17 +113,41 @@ def test_log_axis_toggle():
     assert '"type": "log"' in json.dumps(scatter) and not at.exception
 
 
-@pytest.mark.parametrize("stopped_at", [7, None])
-def test_runs_from_the_race_page_are_used(stopped_at):
-    config = RunConfig(samples=120, hidden=(8,), epochs=15, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
-    race = Race(config)
-    race.advance(stopped_at or config.epochs)
-    at = open_grads(session={"race.live": Live(shown=snapshot(race, "race"), training=False)}, **SMALL)
+def engine_steps(monkeypatch) -> list[int]:
+    """Every Race.advance call from now on (the epochs it was asked for): training, in this process."""
+    steps, advance = [], Race.advance
+    monkeypatch.setattr(Race, "advance", lambda race, epochs=1: steps.append(epochs) or advance(race, epochs))
+    return steps
+
+
+def test_first_visits_train_nothing(monkeypatch):
+    cached.checkpoints.clear()
+    steps = engine_steps(monkeypatch)
+    at = open_grads()  # the shipped default (core/shipped.py)
+    assert at.select_slider(key="grads.epoch").value == DEFAULT.epochs and "trained with 20 checkpoints" in at.caption[0].value
+    at = open_page("pages/6_tour.py", step="5")
+    assert not at.exception and at.get("vega_lite_chart") and steps == []
+
+
+@pytest.mark.parametrize("stopped_at", [10, None])
+def test_runs_from_the_race_page_are_drawn_from_its_recorded_checkpoints(stopped_at, monkeypatch):
+    config = RunConfig(samples=120, hidden=(8,), epochs=40, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
+    trainer = Trainer(workers=1, process=False)
+    shown = finish(trainer.ticket(config, "race", stopped_at or config.epochs))  # as the race page's worker trains it
+    trainer.close()
+    fresh = timeline.timeline(config)
+    last = 9 if stopped_at else 40  # checkpoints every 3 epochs: a race stopped at 10 was last recorded at 9
+    cached.checkpoints.clear()
+    steps = engine_steps(monkeypatch)
+    at = open_grads(session={"race.live": Live(shown=shown, training=False)}, **SMALL)
+    assert steps == []  # nothing trained again
     assert at.segmented_control(key="grads.source").value.startswith("Runs from the Loss race page")
-    assert at.select_slider(key="grads.epoch").value == race.epoch
+    assert at.select_slider(key="grads.epoch").value == last
+    assert ("it stopped at epoch 10, after the last one" in at.caption[0].value) == bool(stopped_at)
     (_, data), *_ = charts(at)
-    expect_scatter_equals(data, sample_table(race), config.losses)
+    expect_scatter_equals(data, timeline.at_checkpoint(fresh, last, config.seed), config.losses)
     at.segmented_control(key="grads.source").set_value("Sidebar settings").run()
+    assert steps  # the sidebar's settings are trained
     (_, data), *_ = charts(at)
     expect_scatter_equals(data, cli_run(config_of(SMALL), "grads"), ("ce", "mse"))
 
