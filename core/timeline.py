@@ -34,9 +34,10 @@ def checkpoint(race: Race) -> pd.DataFrame:
     """A timeline's rows at the race's epoch: core.grads.sample_table of the config's own seed (the one the page
     draws), without the class probabilities nothing reads, with its `epoch` and each run's `status`."""
     table = sample_table(race)
-    table = table.assign(epoch=race.epoch, status=np.repeat(race.status, len(race.data.y_train)))  # run-major
-    mine = table[table.seed == race.config.seed]
-    return mine.drop(columns=[c for c in mine if c.startswith("prob_")]).reset_index(drop=True)
+    status = np.repeat(race.status, len(race.data.y_train))  # sample_table is run-major
+    mine = (table.seed == race.config.seed).to_numpy()
+    columns = {c: table[c].to_numpy()[mine] for c in table if not c.startswith("prob_")}
+    return pd.DataFrame({**columns, "epoch": race.epoch, "status": status[mine]})  # one frame: the worker makes 20 a race
 
 
 def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS) -> pd.DataFrame:
