@@ -22,6 +22,7 @@ SPLIT = torch.tensor([[1e-12, 0.7, 0.3]], dtype=torch.float64).log()  # logits: 
 PLAY_SECONDS = 0.7
 
 shell.setup("Per-sample gradients", LINK)
+st.html(grad_charts.FITTING_CSS)
 st.title("Per-sample gradients: who gets pushed, and how hard")
 split_norm = {name: losses.get(name).dlogits(SPLIT, torch.tensor([0])).norm().item() for name in ("ce", "mse")}
 st.markdown(
@@ -85,6 +86,13 @@ log = log_col.toggle("Log y-axis", key="grads.log")
 stats = timeline.confidently_wrong(table[table.seed == config.seed], threshold)  # per threshold, not per move
 
 
+def fitting(key: str, data, wide: dict, stacked: dict) -> None:
+    """A chart in both layouts; ui/fitting.css shows the one that fits the column (phones get the stacked one)."""
+    with st.container(key=f"fits-{key}"):
+        st.container(key=f"wide-{key}").vega_lite_chart(data, wide)
+        st.container(key=f"stacked-{key}").vega_lite_chart(data, stacked)
+
+
 def draw(view: grad_charts.View) -> None:
     """One checkpoint: statuses, sentences, linked scatter, timeline, parameter space."""
     for name, text in view.problems.items():
@@ -92,7 +100,7 @@ def draw(view: grad_charts.View) -> None:
     for sentence in view.sentences:
         st.markdown(sentence)
     if view.scatter is not None:
-        st.vega_lite_chart(*view.scatter)
+        fitting("scatter", *view.scatter, view.stacked[0])
         st.caption(
             "Shaded: the confidently wrong band. Black lines: ‖∂ℓ/∂z‖ as a function of p alone; for softmax losses it "
             "assumes the wrong mass sits on one class (for cross-entropy an upper bound: spread evenly it is "
@@ -100,7 +108,7 @@ def draw(view: grad_charts.View) -> None:
             + (" Drag a rectangle in any panel: the same samples light up in the others." if view.two_d else "")
         )
     st.subheader("Through training")
-    st.vega_lite_chart(*view.timeline)
+    fitting("timeline", *view.timeline, view.stacked[1])
     if view.histogram is None:
         return
     st.subheader("Parameter space: ‖∂ℓᵢ/∂θ‖ per sample")

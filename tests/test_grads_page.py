@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 import torch
@@ -36,12 +37,20 @@ def config_of(query: dict) -> RunConfig:
 
 
 def charts(at) -> list[tuple[dict, object]]:
-    """(spec, main data as a DataFrame) of every Vega-Lite chart on the page, in order."""
+    """(spec, main data as a DataFrame) of every chart a visitor sees, in order: the wide layout of each chart drawn in
+    both (ui/fitting.css shows one), after checking its stacked twin draws the same data one panel a row."""
     out = []
     for element in at.get("vega_lite_chart"):
         data = pa.ipc.open_stream(element.proto.data.data).read_pandas() if element.proto.data.data else None
         out.append((json.loads(element.proto.spec), data))
-    return out
+    shown = []
+    for spec, data in out:
+        if shown and spec.get("description") == shown[-1][0].get("description"):  # the stacked twin of the chart before
+            pd.testing.assert_frame_equal(data, shown[-1][1])
+            assert "hconcat" not in json.dumps(spec)  # one panel a row
+            continue
+        shown.append((spec, data))
+    return shown
 
 
 def sentence(at) -> str:
@@ -68,7 +77,7 @@ def expected_numbers(table, threshold: float) -> dict[str, tuple[int, float]]:
 
 def test_default_render_equals_the_cli():
     at = open_grads()
-    assert not at.warning
+    assert not at.warning and len(at.get("vega_lite_chart")) == 5  # the scatter and the timeline in both layouts
     cli = cli_run(DEFAULT, "grads")
     (scatter, data), _, _ = charts(at)
     expect_scatter_equals(data, cli, ("ce", "mse"))

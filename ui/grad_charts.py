@@ -4,6 +4,7 @@ The scatter and input-space panels share one wide table (a row per training samp
 selection on any panel tests the same rows in every other panel: brushing links the views by sample.
 """
 
+from pathlib import Path
 from typing import NamedTuple
 
 import altair as alt
@@ -11,15 +12,17 @@ import pandas as pd
 
 from core import timeline
 from core.losses import LOSSES, color
-from core.palette import GREY, VERMILLION
+from core.palette import CLASSES, GREY, VERMILLION
 from core.timeline import analytic_curves, curve_label, has_curve
 from ui.race_charts import loss_color, loss_dash
 from ui.specs import frozen
 
+FITTING_CSS = Path(__file__).with_name("fitting.css")  # shows the wide or the stacked layout, whichever fits
 MUTED = "#c8c8c8"
 SHADE = VERMILLION
 PANEL = 230  # px per panel: three panels a row fit beside the sidebar at 1400 px
 PER_ROW = 3
+STACKED_WIDTH = 250  # px: a panel with its axes fits a phone's 358 px column
 FRAME_COLUMNS = ["index", "label", "p_true", "dlogit_norm", "param_grad_norm"]
 
 
@@ -76,11 +79,15 @@ def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: boo
     return alt.layer(*layers, title=_title(name)).properties(width=PANEL, height=PANEL)
 
 
-def _input_space(brush, linked) -> alt.Chart:
-    """The 2-D training inputs coloured by class; brushing here selects samples in every scatter."""
-    color = alt.Color("label:N", title="class", scale=alt.Scale(scheme="dark2"), legend=alt.Legend(orient="bottom"))
+def _input_space(classes: int, brush, linked) -> alt.Chart:
+    """The 2-D training inputs coloured by class (as the decision regions are); brushing here selects samples in every scatter."""
+    scale = alt.Scale(domain=list(range(classes)), range=[CLASSES[k % len(CLASSES)] for k in range(classes)])
+    legend = alt.Legend(orient="bottom", symbolType="circle")  # not the theme's stroke: a dot, filled, as the points
+    color = alt.Color("label:N", title="class", scale=scale, legend=legend)
+    repeat = [f"colours repeat after {len(CLASSES)} classes"] if classes > len(CLASSES) else []
+    subtitle = ["drag in any panel to select samples", *repeat]
     return (
-        alt.Chart(title=alt.Title("Input space", subtitle=["drag in any panel to select samples"], anchor="start"))
+        alt.Chart(title=alt.Title("Input space", subtitle=subtitle, anchor="start"))
         .mark_circle(size=24)
         .encode(
             x=alt.X("x0:Q", title="x₀", scale=alt.Scale(zero=False)),
@@ -94,8 +101,11 @@ def _input_space(brush, linked) -> alt.Chart:
 
 
 @frozen
-def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool) -> alt.HConcatChart:
-    """Data: wide_points. One panel per shown loss (shared y), plus the linked input space for 2-D data."""
+def scatter_spec(
+    shown: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool, stacked: bool = False
+) -> alt.HConcatChart:
+    """Data: wide_points. One panel per shown loss (shared y), plus the linked input space for 2-D data: up to
+    PER_ROW panels a row, or one a row when `stacked` (a phone's width)."""
     brushes = [alt.selection_interval(name=f"brush_{i}", encodings=["x", "y"]) for i in range(len(shown))]
     brushes += [alt.selection_interval(name="brush_x")] if two_d else []
     linked = brushes[0]
@@ -103,21 +113,24 @@ def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bo
         linked = linked & brush  # highlighted: inside every drawn brush (an empty brush selects all)
     curves = analytic_curves(shown, classes)
     panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(shown)]
-    rows = [alt.hconcat(*panels[k : k + PER_ROW]) for k in range(0, len(panels), PER_ROW)]
+    per_row = 1 if stacked else PER_ROW
+    rows = [alt.hconcat(*panels[k : k + per_row]) if per_row > 1 else panels[k] for k in range(0, len(panels), per_row)]
     scatters = (alt.vconcat(*rows) if len(rows) > 1 else rows[0]).resolve_scale(y="shared")  # magnitudes compare
     description = (f"Scatter plots, one per loss ({', '.join(shown)}): each training sample's ‖∂ℓ/∂z‖ against its p(true class), "
                    "with the formula's curve; drag to select samples in every panel.")  # fmt: skip
     if two_d:
-        space = _input_space(brushes[-1], linked)
-        scatters = alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
+        space = _input_space(classes, brushes[-1], linked)
+        beside = len(panels) < per_row
+        scatters = alt.hconcat(scatters, space) if beside else alt.vconcat(scatters, space)
         description += " The last panel shows the 2-D inputs coloured by class."
     # Canvas: Vega-Lite's SVG brush rectangles carry a role but no name (axe: svg-img-alt); the description names the chart.
     return scatters.properties(description=description, usermeta={"embedOptions": {"renderer": "canvas"}})
 
 
 @frozen
-def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart:
-    """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint."""
+def timeline_spec(losses: tuple[str, ...], threshold: float, stacked: bool = False) -> alt.HConcatChart:
+    """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint.
+    Two panels side by side, or one above the other when `stacked` (a phone's width)."""
     base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(losses))
     rule = alt.Chart().mark_rule(color="black", strokeDash=[4, 3]).encode(x="current:Q")
     tip = ["run:N", "epoch:Q", "n:Q", alt.Tooltip("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖", format=".4g")]
@@ -134,11 +147,14 @@ def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart
     title = f"Confidently wrong samples (p < {threshold:g}) through training"
     description = (f"Two line charts against epoch, one line per loss ({', '.join(losses)}): the mean ‖∂ℓ/∂z‖ and the number "
                    f"of training samples with p(true class) below {threshold:g}; a dashed rule marks the shown checkpoint.")  # fmt: skip
-    return alt.hconcat(
-        alt.layer(mean, rule, title=alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")).properties(width=330),
-        alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=330),
+    width, concat = (STACKED_WIDTH, alt.vconcat) if stacked else (330, alt.hconcat)
+    mean_title = alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")
+    chart = concat(
+        alt.layer(mean, rule, title=mean_title).properties(width=width),
+        alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=width),
         description=description,
     )
+    return chart.configure_legend(orient="bottom") if stacked else chart  # beside the panels, a phone has no room for it
 
 
 def timeline_data(stats: pd.DataFrame, current: int) -> pd.DataFrame:
@@ -162,7 +178,7 @@ def histogram_spec(shown: tuple[str, ...]) -> alt.Chart:
             tooltip=["run:N", alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "count:Q"],
         )
         .properties(
-            width=300,
+            width=220,  # with its axis and row labels, a phone's width
             height=90,
             description=f"Histograms, one row per loss ({', '.join(shown)}): training samples by log₁₀ of their per-sample parameter-gradient norm.",
         )
@@ -176,6 +192,7 @@ class View(NamedTuple):
     sentences: list[str]
     scatter: tuple[pd.DataFrame, dict] | None
     timeline: tuple[pd.DataFrame, dict]
+    stacked: tuple[dict | None, dict]  # the scatter's and the timeline's specs laid out one panel a row, for a phone
     histogram: tuple[pd.DataFrame, dict] | None
     extremes: pd.DataFrame | None
     two_d: bool
@@ -202,13 +219,14 @@ def checkpoint_view(
     trend = (timeline_data(stats, epoch), timeline_spec(losses, threshold))
     problems = {name: text for name, text in status.items() if text != "ok"}
     if not shown:
-        return View(problems, [], None, trend, None, None, False)
+        return View(problems, [], None, trend, (None, timeline_spec(losses, threshold, True)), None, None, False)
     frame, two_d = frame[frame.run.isin(shown)], "x0" in frame
     return View(
         problems=problems,
         sentences=timeline.push_sentences(stats[stats.epoch == epoch], threshold),
         scatter=(wide_points(frame, shown), scatter_spec(shown, classes, threshold, log, two_d)),
         timeline=trend,
+        stacked=(scatter_spec(shown, classes, threshold, log, two_d, True), timeline_spec(losses, threshold, True)),
         histogram=(timeline.grad_histogram(frame), histogram_spec(shown)),
         extremes=timeline.extremes(frame),
         two_d=two_d,
