@@ -1,6 +1,7 @@
 """Per-sample gradients through training: checkpoint tables, analytic ‖∂ℓ/∂z‖ curves against p, confidently-wrong stats."""
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -40,11 +41,17 @@ def checkpoint(race: Race) -> pd.DataFrame:
     return pd.DataFrame({**columns, "epoch": race.epoch, "status": status[mine]})  # one frame: the worker makes 20 a race
 
 
-def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS) -> pd.DataFrame:
-    """Train `config`; its `checkpoint` rows at every checkpoint (until every run has diverged)."""
-    race, frames = Race(config), []
+def timeline(
+    config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS, report: Callable[[int], None] | None = None
+) -> pd.DataFrame:
+    """Train `config`; its `checkpoint` rows at every checkpoint (until every run has diverged). `report(epoch)` hears
+    of progress about every hundredth of the epochs, for a progress bar."""
+    race, frames, stride = Race(config), [], max(1, config.epochs // 100)
     for target in checkpoint_epochs(config.epochs, max_checkpoints):
-        race.advance(target - race.epoch)
+        while race.epoch < target and not race.done:
+            race.advance(min(stride, target - race.epoch))
+            if report is not None:
+                report(race.epoch)
         frames.append(checkpoint(race))
         if race.done:  # the last epoch, or every run diverged: nothing more to see
             break

@@ -64,7 +64,7 @@ config, race = chosen()
 if config is None:
     st.stop()
 # The race's checkpoints were recorded while it trained (core/worker.py): nothing is trained again for them.
-table = pd.concat(race.checkpoints, ignore_index=True) if race else cached.checkpoints(config.to_dict())
+table = pd.concat(race.checkpoints, ignore_index=True) if race else cached.session_checkpoints(config)
 epochs = sorted(table.epoch.unique().tolist())
 n = int((table.epoch == 0).sum() // len(config.losses))
 if race is None:

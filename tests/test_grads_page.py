@@ -104,9 +104,11 @@ def test_slider_scrub_shows_that_checkpoint():
     assert set(stats.current) == {0} and sorted(stats.epoch.unique())[-1] == 20
 
 
-def test_threshold_change_recounts():
+def test_threshold_change_recounts(monkeypatch):
     at = open_grads(**SMALL)
+    steps = engine_steps(monkeypatch)
     at.slider(key="grads.threshold").set_value(0.3).run()
+    assert steps == []  # the session keeps what it trained (ui/cached.session_checkpoints)
     numbers = expected_numbers(cli_run(config_of(SMALL), "grads"), 0.3)
     text = sentence(at)
     assert "p(true class) < 0.3" in text

@@ -102,6 +102,15 @@ def test_every_checkpoint_equals_a_fresh_race_and_the_last_equals_the_cli():
     pd.testing.assert_frame_equal(timeline.timeline(SMALL), table, check_exact=True)  # same config, same numbers
 
 
+def test_progress_is_reported_about_every_hundredth_of_the_epochs():
+    config = replace(SMALL, epochs=250)
+    heard = []
+    table = timeline.timeline(config, report=heard.append)
+    assert heard == sorted(set(heard)) and heard[-1] == 250 and set(timeline.checkpoint_epochs(250)[1:]) <= set(heard)
+    assert max(b - a for a, b in zip([0, *heard], heard)) == 2 and len(heard) <= 125 + timeline.MAX_CHECKPOINTS
+    pd.testing.assert_frame_equal(table, timeline.timeline(config), check_exact=True)  # reporting changes no number
+
+
 def test_only_the_configs_own_seed_is_kept():
     config = replace(SMALL, seeds=3, seed=4, epochs=4)
     table = timeline.timeline(config)
