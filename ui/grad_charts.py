@@ -101,11 +101,8 @@ def _input_space(classes: int, brush, linked) -> alt.Chart:
 
 
 @frozen
-def scatter_spec(
-    shown: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool, stacked: bool = False
-) -> alt.HConcatChart:
-    """Data: wide_points. One panel per shown loss (shared y), plus the linked input space for 2-D data: up to
-    PER_ROW panels a row, or one a row when `stacked` (a phone's width)."""
+def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bool, two_d: bool) -> alt.HConcatChart:
+    """Data: wide_points. One panel per shown loss (shared y), plus the linked input space for 2-D data."""
     brushes = [alt.selection_interval(name=f"brush_{i}", encodings=["x", "y"]) for i in range(len(shown))]
     brushes += [alt.selection_interval(name="brush_x")] if two_d else []
     linked = brushes[0]
@@ -113,24 +110,21 @@ def scatter_spec(
         linked = linked & brush  # highlighted: inside every drawn brush (an empty brush selects all)
     curves = analytic_curves(shown, classes)
     panels = [_scatter(i, name, curves, threshold, log, brushes[i], linked) for i, name in enumerate(shown)]
-    per_row = 1 if stacked else PER_ROW
-    rows = [alt.hconcat(*panels[k : k + per_row]) if per_row > 1 else panels[k] for k in range(0, len(panels), per_row)]
+    rows = [alt.hconcat(*panels[k : k + PER_ROW]) for k in range(0, len(panels), PER_ROW)]
     scatters = (alt.vconcat(*rows) if len(rows) > 1 else rows[0]).resolve_scale(y="shared")  # magnitudes compare
     description = (f"Scatter plots, one per loss ({', '.join(shown)}): each training sample's ‖∂ℓ/∂z‖ against its p(true class), "
                    "with the formula's curve; drag to select samples in every panel.")  # fmt: skip
     if two_d:
         space = _input_space(classes, brushes[-1], linked)
-        beside = len(panels) < per_row
-        scatters = alt.hconcat(scatters, space) if beside else alt.vconcat(scatters, space)
+        scatters = alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
         description += " The last panel shows the 2-D inputs coloured by class."
     # Canvas: Vega-Lite's SVG brush rectangles carry a role but no name (axe: svg-img-alt); the description names the chart.
     return scatters.properties(description=description, usermeta={"embedOptions": {"renderer": "canvas"}})
 
 
 @frozen
-def timeline_spec(losses: tuple[str, ...], threshold: float, stacked: bool = False) -> alt.HConcatChart:
-    """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint.
-    Two panels side by side, or one above the other when `stacked` (a phone's width)."""
+def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart:
+    """Data: core.timeline.confidently_wrong plus a `current` epoch column; the rule marks the shown checkpoint."""
     base = alt.Chart().encode(x=alt.X("epoch:Q", title="epoch"), color=loss_color(losses))
     rule = alt.Chart().mark_rule(color="black", strokeDash=[4, 3]).encode(x="current:Q")
     tip = ["run:N", "epoch:Q", "n:Q", alt.Tooltip("mean_dlogit_norm:Q", title="mean ‖∂ℓ/∂z‖", format=".4g")]
@@ -147,14 +141,33 @@ def timeline_spec(losses: tuple[str, ...], threshold: float, stacked: bool = Fal
     title = f"Confidently wrong samples (p < {threshold:g}) through training"
     description = (f"Two line charts against epoch, one line per loss ({', '.join(losses)}): the mean ‖∂ℓ/∂z‖ and the number "
                    f"of training samples with p(true class) below {threshold:g}; a dashed rule marks the shown checkpoint.")  # fmt: skip
-    width, concat = (STACKED_WIDTH, alt.vconcat) if stacked else (330, alt.hconcat)
-    mean_title = alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")
-    chart = concat(
-        alt.layer(mean, rule, title=mean_title).properties(width=width),
-        alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=width),
+    return alt.hconcat(
+        alt.layer(mean, rule, title=alt.Title(title, subtitle="mean ‖∂ℓ/∂z‖ of the group", anchor="start")).properties(width=330),
+        alt.layer(count, rule, title=alt.Title(" ", subtitle="how many there are", anchor="start")).properties(width=330),
         description=description,
     )
-    return chart.configure_legend(orient="bottom") if stacked else chart  # beside the panels, a phone has no room for it
+
+
+def stacked(spec: dict, width: int | None = None) -> dict:
+    """The same chart one panel a row, for a phone: every hconcat made a vconcat (the views, brushes and data are the
+    same, so nothing is built again); `width` sets the top-level panels' width, and the legend goes below them."""
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "hconcat" in node:
+                node["vconcat"] = node.pop("hconcat")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    if width is not None:
+        for panel in spec["vconcat"]:
+            panel["width"] = width
+        spec.setdefault("config", {}).setdefault("legend", {})["orient"] = "bottom"  # beside the panels: no room on a phone
+    return spec
 
 
 def timeline_data(stats: pd.DataFrame, current: int) -> pd.DataFrame:
@@ -219,14 +232,20 @@ def checkpoint_view(
     trend = (timeline_data(stats, epoch), timeline_spec(losses, threshold))
     problems = {name: text for name, text in status.items() if text != "ok"}
     if not shown:
-        return View(problems, [], None, trend, (None, timeline_spec(losses, threshold, True)), None, None, False)
+        return View(
+            problems, [], None, trend, (None, stacked(timeline_spec(losses, threshold), STACKED_WIDTH)), None, None, False
+        )
     frame, two_d = frame[frame.run.isin(shown)], "x0" in frame
+    scatter = scatter_spec(shown, classes, threshold, log, two_d)
     return View(
         problems=problems,
         sentences=timeline.push_sentences(stats[stats.epoch == epoch], threshold),
-        scatter=(wide_points(frame, shown), scatter_spec(shown, classes, threshold, log, two_d)),
+        scatter=(wide_points(frame, shown), scatter),
         timeline=trend,
-        stacked=(scatter_spec(shown, classes, threshold, log, two_d, True), timeline_spec(losses, threshold, True)),
+        stacked=(
+            stacked(scatter_spec(shown, classes, threshold, log, two_d)),
+            stacked(timeline_spec(losses, threshold), STACKED_WIDTH),
+        ),
         histogram=(timeline.grad_histogram(frame), histogram_spec(shown)),
         extremes=timeline.extremes(frame),
         two_d=two_d,
