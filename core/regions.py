@@ -5,15 +5,13 @@ import io
 import torch
 from PIL import Image
 
-PALETTE = torch.tensor(  # category10, the colours Altair uses for classes
-    [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]],
-    dtype=torch.float32,
-)  # fmt: skip
+from core.palette import CLASSES
+
+PALETTE = torch.tensor([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in CLASSES], dtype=torch.float32)  # (9, 3)
 
 
 def class_colors(labels: torch.Tensor) -> torch.Tensor:
-    """RGB per label, cycling the palette for C > 10; (..., 3)."""
+    """RGB per label, cycling the palette for C > 9; (..., 3)."""
     return PALETTE[labels % len(PALETTE)]
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core import misuse, regions, views
+from core import misuse, regions, timeline, views
 from core.config import RunConfig
 from core.data import Dataset
 from core.engine import RECORD_COLUMNS, Race
@@ -40,6 +40,12 @@ def misuse_views(race: Race) -> Views:
 
 
 KINDS = {"race": race_views, "misuse": misuse_views}  # which views a page draws
+CHECKPOINTED = {"race"}  # the per-sample page reads the Loss race page's race at its checkpoints
+
+
+def checkpoints(race: Race, kind: str) -> tuple[pd.DataFrame, ...]:
+    """core.timeline.checkpoint of the race's epoch when it is a checkpoint and a page of this kind reads it, else ()."""
+    return (timeline.checkpoint(race),) if kind in CHECKPOINTED and timeline.is_checkpoint(race) else ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +58,7 @@ class Snapshot:
     history: tuple[dict, ...]  # every record up to `epoch` (core.engine.RECORD_COLUMNS)
     views: Views
     done: bool  # the last epoch, or every run diverged
+    checkpoints: tuple[pd.DataFrame, ...] = ()  # each core.timeline.checkpoint up to `epoch`, recorded where it trained
 
     @property
     def runs(self) -> list[tuple[str, int]]:

@@ -1,6 +1,7 @@
 """Per-sample gradients through training: checkpoint tables, analytic ‖∂ℓ/∂z‖ curves against p, confidently-wrong stats."""
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -26,21 +27,37 @@ def checkpoint_epochs(epochs: int, max_checkpoints: int = MAX_CHECKPOINTS) -> li
     return sorted({*range(0, epochs, step), epochs})
 
 
-def trained_config(race: Race) -> RunConfig | None:
-    """The config that retrains `race` to where it stopped (None before its first step)."""
-    return replace(race.config, epochs=race.epoch) if race.epoch > 0 else None
+def is_checkpoint(race: Race, max_checkpoints: int = MAX_CHECKPOINTS) -> bool:
+    """Whether the race's epoch is one of its checkpoints: on checkpoint_epochs, or the epoch every run had diverged by."""
+    return race.epoch in checkpoint_epochs(race.config.epochs, max_checkpoints) or race.done
 
 
-def timeline(config: RunConfig, max_checkpoints: int = MAX_CHECKPOINTS, data: Dataset | None = None) -> pd.DataFrame:
-    """Train `config` (on `data`, an uploaded table's, if given); core.grads.sample_table at every checkpoint, with its
-    `epoch` and each run's `status` there."""
-    race, frames = Race(config, data), []
+def checkpoint(race: Race) -> pd.DataFrame:
+    """A timeline's rows at the race's epoch: core.grads.sample_table of the config's own seed (the one the page
+    draws), without the class probabilities nothing reads, with its `epoch` and each run's `status`."""
+    table = sample_table(race)
+    status = np.repeat(race.status, len(race.data.y_train))  # sample_table is run-major
+    mine = (table.seed == race.config.seed).to_numpy()
+    columns = {c: table[c].to_numpy()[mine] for c in table if not c.startswith("prob_")}
+    return pd.DataFrame({**columns, "epoch": race.epoch, "status": status[mine]})  # one frame: the worker makes 20 a race
+
+
+def timeline(
+    config: RunConfig,
+    max_checkpoints: int = MAX_CHECKPOINTS,
+    report: Callable[[int], None] | None = None,
+    data: Dataset | None = None,
+) -> pd.DataFrame:
+    """Train `config` (on `data`, an uploaded table's, if given); its `checkpoint` rows at every checkpoint (until every
+    run has diverged). `report(epoch)` hears of progress about every hundredth of the epochs, for a progress bar."""
+    race, frames, stride = Race(config, data), [], max(1, config.epochs // 100)
     for target in checkpoint_epochs(config.epochs, max_checkpoints):
-        race.advance(target - race.epoch)
-        table = sample_table(race)
-        status = np.repeat(race.status, len(race.data.y_train))  # sample_table is run-major
-        frames.append(table.assign(epoch=race.epoch, status=status))
-        if race.epoch < target:  # every run diverged: nothing more to see
+        while race.epoch < target and not race.done:
+            race.advance(min(stride, target - race.epoch))
+            if report is not None:
+                report(race.epoch)
+        frames.append(checkpoint(race))
+        if race.done:  # the last epoch, or every run diverged: nothing more to see
             break
     return pd.concat(frames, ignore_index=True)
 

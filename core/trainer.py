@@ -44,6 +44,7 @@ class Job:
         self.data = data  # an uploaded table's Dataset; None: the worker generates the config's own
         self.records: list[dict] = []
         self.snapshots: list[Snapshot] = []  # one per answer from the worker, in epoch order: a late viewer replays them
+        self.checkpoints: list = []  # core.timeline.checkpoint tables as the worker recorded them
         self.tickets: weakref.WeakValueDictionary[int, Ticket] = weakref.WeakValueDictionary()
         self.asked: float | None = None  # when it last started needing work: its place in the queue
         self.served = self.viewed = -math.inf  # when the worker last trained it, and last made its views
@@ -78,10 +79,12 @@ class Job:
     def apply(self, progress: Progress, now: float) -> None:
         """Add what the worker sent as a new snapshot (views: the fresh ones, else the latest)."""
         self.records += progress.records
+        self.checkpoints += progress.checkpoints
         views = progress.views or self.snapshots[-1].views
         if progress.views is not None:
             self.viewed = now
-        snap = Snapshot(self.config, progress.epoch, progress.status, tuple(self.records), views, progress.done)
+        recorded = tuple(self.checkpoints)
+        snap = Snapshot(self.config, progress.epoch, progress.status, tuple(self.records), views, progress.done, recorded)
         if self.snapshots and self.snapshots[-1].epoch == snap.epoch:
             self.snapshots[-1] = snap  # views caught up with the epoch
         else:

@@ -19,7 +19,7 @@ import torch
 from core.config import TORCH_THREADS, RunConfig
 from core.data import Dataset
 from core.engine import Race, warm_up
-from core.snapshots import KINDS, Views
+from core.snapshots import KINDS, Views, checkpoints
 
 ROOT = Path(__file__).resolve().parents[1]  # where `python -m core.worker` is found
 
@@ -33,16 +33,18 @@ class Progress:
     records: list[dict]
     views: Views | None
     done: bool
+    checkpoints: tuple = ()  # core.snapshots.checkpoints of the epochs trained in this stretch
 
 
 def advance(race: Race, kind: str, target: int, budget: float, want_views: bool) -> Progress:
     """Train towards `target` for at most `budget` seconds; views when asked, and always at the end of a stretch."""
-    records, deadline = [], time.perf_counter() + budget
+    records, tables, deadline = [], (), time.perf_counter() + budget
     while race.epoch < target and not race.done and time.perf_counter() < deadline:
         records += race.advance(1)
+        tables += checkpoints(race, kind)
     ended = race.done or race.epoch >= target
     views = KINDS[kind](race) if want_views or ended else None
-    return Progress(race.epoch, tuple(race.status), records, views, race.done)
+    return Progress(race.epoch, tuple(race.status), records, views, race.done, tables)
 
 
 def plain(data: Dataset | None) -> tuple | None:
@@ -61,14 +63,14 @@ def from_plain(values: tuple | None) -> Dataset | None:
     return Dataset(name, classes, *(torch.from_numpy(a) for a in arrays))
 
 
-def start(config: dict[str, str], have: int, data: tuple | None = None) -> tuple[Race, list[dict]]:
-    """A new Race for a job that has records up to epoch `have` (-1: none), and the records it lacks; `data`: an
-    uploaded table's Dataset, as `plain` sent it (its config names it but cannot generate it)."""
+def start(config: dict[str, str], kind: str, have: int, data: tuple | None = None) -> tuple[Race, list[dict], tuple]:
+    """A new Race for a job that has records up to epoch `have` (-1: none), and the records and checkpoints it lacks;
+    `data`: an uploaded table's Dataset, as `plain` sent it (its config names it but cannot generate it)."""
     race = Race(RunConfig.from_dict(config), from_plain(data))
     if have < 0:
-        return race, list(race.history)
+        return race, list(race.history), checkpoints(race, kind)
     race.advance(have)  # after a lost worker or an idle spell: deterministic, the same records the app already has
-    return race, []
+    return race, [], ()
 
 
 def serve(requests, replies, threads: int | None) -> None:
@@ -93,11 +95,11 @@ def _answer(requests, replies, threads: int | None) -> None:
                 reply = None
             else:
                 config, kind, have, target, budget, want_views, data = args
-                first = []
+                first, tables = [], ()
                 if key not in races:
-                    races[key], first = start(config, have, data)
-                progress = advance(races[key], kind, target, budget, want_views)
-                reply = Progress(progress.epoch, progress.status, first + progress.records, progress.views, progress.done)
+                    races[key], first, tables = start(config, kind, have, data)
+                p = advance(races[key], kind, target, budget, want_views)
+                reply = Progress(p.epoch, p.status, first + p.records, p.views, p.done, tables + p.checkpoints)
             replies.send((n, "ok", reply))
         except (EOFError, OSError):
             raise

@@ -1,10 +1,12 @@
 """Per-sample gradients: which samples each loss pushes, and how hard, scrubbed through training."""
 
+import pandas as pd
 import streamlit as st
 import torch
 
 from core import losses, timeline
 from core.config import RunConfig
+from core.snapshots import Snapshot
 from ui import cached, grad_charts, links, live, shell, upload
 
 PAGE = "grads"
@@ -20,6 +22,7 @@ SPLIT = torch.tensor([[1e-12, 0.7, 0.3]], dtype=torch.float64).log()  # logits: 
 PLAY_SECONDS = 0.7
 
 shell.setup("Per-sample gradients", LINK)
+st.html(grad_charts.FITTING_CSS)
 st.title("Per-sample gradients: who gets pushed, and how hard")
 split_norm = {name: losses.get(name).dlogits(SPLIT, torch.tensor([0])).norm().item() for name in ("ce", "mse")}
 st.markdown(
@@ -36,21 +39,18 @@ with st.sidebar:
 form_config, problem = settings.config, settings.problem
 
 
-def chosen_config() -> RunConfig | None:
-    """The Loss race page's runs when it has finished or stopped ones (retrained identically), else the sidebar's."""
+def chosen() -> tuple[RunConfig | None, Snapshot | None]:
+    """The Loss race page's finished or stopped race when it has one and it is chosen, else the sidebar's config."""
     race = live.finished_race()
-    race_config = None if race is None else timeline.trained_config(race)
-    if race_config is not None and race_config.source and upload.table_for(race_config) is None:
-        race_config = None  # its file was removed from the Loss race page: nothing left to retrain it on
     if live.race_training():
         st.info("The Loss race page is still training; these are the sidebar settings.", icon=":material/sprint:")
-    if race_config is not None:
+    if race is not None and race.epoch > 0:
         source = st.segmented_control("Runs", [FROM_RACE, FROM_SIDEBAR], default=FROM_RACE, required=True, key="grads.source")
         if source == FROM_RACE:
-            return race_config
+            return race.config, race
     if problem:
         st.warning(f"Fix this setting to see gradients: {problem}", icon=":material/tune:")
-    return form_config
+    return form_config, None
 
 
 def toggle_play(epochs: list[int]) -> None:
@@ -61,16 +61,22 @@ def toggle_play(epochs: list[int]) -> None:
         state["grads.epoch"] = epochs[0]  # play again from the start
 
 
-config = chosen_config()
+config, race = chosen()
 if config is None:
     st.stop()
-table = upload.checkpoints(PAGE, config) if config.source else cached.checkpoints(config.to_dict())
+# The race's checkpoints were recorded while it trained (core/worker.py): nothing is trained again for them.
+table = pd.concat(race.checkpoints, ignore_index=True) if race else cached.session_checkpoints(config, upload.dataset_for(config))
 epochs = sorted(table.epoch.unique().tolist())
-n = int((table.epoch == 0).sum() // len(config.runs))
+n = int((table.epoch == 0).sum() // len(config.losses))
+if race is None:
+    source = f"trained with {len(epochs)} checkpoints"
+else:
+    source = f"{len(epochs)} checkpoint{'s' if len(epochs) > 1 else ''} recorded while the race trained"
+    source += f" (it stopped at epoch {race.epoch}, after the last one)" if epochs[-1] < race.epoch else ""
 st.caption(
     f"{' vs '.join(config.losses)} on {upload.dataset_name(config)} (C = {config.classes}, N = {n} training samples), "
     f"{config.optimizer} lr {config.lr:g}, init scale {config.init_scale:g}, seed {config.seed}; "
-    f"retrained with {len(epochs)} checkpoints. Squared-error losses have no ½ (the nn.MSELoss convention)"
+    f"{source}. Squared-error losses have no ½ (the nn.MSELoss convention)"
     f"{', but square-tanh keeps TensorFlow Playground’s ½' if 'square-tanh' in config.losses else ''}."
 )
 play, threshold_col, log_col = st.columns([1, 3, 1], vertical_alignment="bottom")
@@ -82,6 +88,13 @@ log = log_col.toggle("Log y-axis", key="grads.log")
 stats = timeline.confidently_wrong(table[table.seed == config.seed], threshold)  # per threshold, not per move
 
 
+def fitting(key: str, data, wide: dict, stacked: dict) -> None:
+    """A chart in both layouts; ui/fitting.css shows the one that fits the column (phones get the stacked one)."""
+    with st.container(key=f"fits-{key}"):
+        st.container(key=f"wide-{key}").vega_lite_chart(data, wide)
+        st.container(key=f"stacked-{key}").vega_lite_chart(data, stacked)
+
+
 def draw(view: grad_charts.View) -> None:
     """One checkpoint: statuses, sentences, linked scatter, timeline, parameter space."""
     for name, text in view.problems.items():
@@ -89,7 +102,7 @@ def draw(view: grad_charts.View) -> None:
     for sentence in view.sentences:
         st.markdown(sentence)
     if view.scatter is not None:
-        st.vega_lite_chart(*view.scatter)
+        fitting("scatter", *view.scatter, view.stacked[0])
         st.caption(
             "Shaded: the confidently wrong band. Black lines: ‖∂ℓ/∂z‖ as a function of p alone; for softmax losses it "
             "assumes the wrong mass sits on one class (for cross-entropy an upper bound: spread evenly it is "
@@ -97,7 +110,7 @@ def draw(view: grad_charts.View) -> None:
             + (" Drag a rectangle in any panel: the same samples light up in the others." if view.two_d else "")
         )
     st.subheader("Through training")
-    st.vega_lite_chart(*view.timeline)
+    fitting("timeline", *view.timeline, view.stacked[1])
     if view.histogram is None:
         return
     st.subheader("Parameter space: ‖∂ℓᵢ/∂θ‖ per sample")
@@ -140,4 +153,4 @@ st.markdown(
     "(epoch 0, one seed), so there the loss acts only through ∂ℓᵢ/∂zᵢ."
 )
 if config.seeds > 1:
-    st.caption(f"Charts show seed {config.seed}; all {config.seeds} seeds were retrained.")
+    st.caption(f"Charts show seed {config.seed}, one of the {config.seeds} seeds trained together.")

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 import torch
@@ -14,8 +15,10 @@ from core.config import RunConfig
 from core.engine import Race
 from core.grads import sample_table
 from core.snapshots import snapshot
+from core.trainer import Trainer
 from tests.apptest import open_page
-from ui import grad_charts
+from tests.test_trainer import finish
+from ui import cached, grad_charts
 from ui.live import Live
 
 PAGE = "pages/3_per_sample_gradients.py"
@@ -34,12 +37,20 @@ def config_of(query: dict) -> RunConfig:
 
 
 def charts(at) -> list[tuple[dict, object]]:
-    """(spec, main data as a DataFrame) of every Vega-Lite chart on the page, in order."""
+    """(spec, main data as a DataFrame) of every chart a visitor sees, in order: the wide layout of each chart drawn in
+    both (ui/fitting.css shows one), after checking its stacked twin draws the same data one panel a row."""
     out = []
     for element in at.get("vega_lite_chart"):
         data = pa.ipc.open_stream(element.proto.data.data).read_pandas() if element.proto.data.data else None
         out.append((json.loads(element.proto.spec), data))
-    return out
+    shown = []
+    for spec, data in out:
+        if shown and spec.get("description") == shown[-1][0].get("description"):  # the stacked twin of the chart before
+            pd.testing.assert_frame_equal(data, shown[-1][1])
+            assert "hconcat" not in json.dumps(spec)  # one panel a row
+            continue
+        shown.append((spec, data))
+    return shown
 
 
 def sentence(at) -> str:
@@ -66,7 +77,7 @@ def expected_numbers(table, threshold: float) -> dict[str, tuple[int, float]]:
 
 def test_default_render_equals_the_cli():
     at = open_grads()
-    assert not at.warning
+    assert not at.warning and len(at.get("vega_lite_chart")) == 5  # the scatter and the timeline in both layouts
     cli = cli_run(DEFAULT, "grads")
     (scatter, data), _, _ = charts(at)
     expect_scatter_equals(data, cli, ("ce", "mse"))
@@ -93,9 +104,11 @@ def test_slider_scrub_shows_that_checkpoint():
     assert set(stats.current) == {0} and sorted(stats.epoch.unique())[-1] == 20
 
 
-def test_threshold_change_recounts():
+def test_threshold_change_recounts(monkeypatch):
     at = open_grads(**SMALL)
+    steps = engine_steps(monkeypatch)
     at.slider(key="grads.threshold").set_value(0.3).run()
+    assert steps == []  # the session keeps what it trained (ui/cached.session_checkpoints)
     numbers = expected_numbers(cli_run(config_of(SMALL), "grads"), 0.3)
     text = sentence(at)
     assert "p(true class) < 0.3" in text
@@ -111,17 +124,41 @@ def test_log_axis_toggle():
     assert '"type": "log"' in json.dumps(scatter) and not at.exception
 
 
-@pytest.mark.parametrize("stopped_at", [7, None])
-def test_runs_from_the_race_page_are_used(stopped_at):
-    config = RunConfig(samples=120, hidden=(8,), epochs=15, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
-    race = Race(config)
-    race.advance(stopped_at or config.epochs)
-    at = open_grads(session={"race.live": Live(shown=snapshot(race, "race"), training=False)}, **SMALL)
+def engine_steps(monkeypatch) -> list[int]:
+    """Every Race.advance call from now on (the epochs it was asked for): training, in this process."""
+    steps, advance = [], Race.advance
+    monkeypatch.setattr(Race, "advance", lambda race, epochs=1: steps.append(epochs) or advance(race, epochs))
+    return steps
+
+
+def test_first_visits_train_nothing(monkeypatch):
+    cached.checkpoints.clear()
+    steps = engine_steps(monkeypatch)
+    at = open_grads()  # the shipped default (core/shipped.py)
+    assert at.select_slider(key="grads.epoch").value == DEFAULT.epochs and "trained with 20 checkpoints" in at.caption[0].value
+    at = open_page("pages/6_tour.py", step="5")
+    assert not at.exception and at.get("vega_lite_chart") and steps == []
+
+
+@pytest.mark.parametrize("stopped_at", [10, None])
+def test_runs_from_the_race_page_are_drawn_from_its_recorded_checkpoints(stopped_at, monkeypatch):
+    config = RunConfig(samples=120, hidden=(8,), epochs=40, optimizer="sgd", lr=0.5, init_scale=3.0, dataset="blobs")
+    trainer = Trainer(workers=1, process=False)
+    shown = finish(trainer.ticket(config, "race", stopped_at or config.epochs))  # as the race page's worker trains it
+    trainer.close()
+    fresh = timeline.timeline(config)
+    last = 9 if stopped_at else 40  # checkpoints every 3 epochs: a race stopped at 10 was last recorded at 9
+    cached.checkpoints.clear()
+    steps = engine_steps(monkeypatch)
+    at = open_grads(session={"race.live": Live(shown=shown, training=False)}, **SMALL)
+    assert steps == []  # nothing trained again
     assert at.segmented_control(key="grads.source").value.startswith("Runs from the Loss race page")
-    assert at.select_slider(key="grads.epoch").value == race.epoch
+    assert at.select_slider(key="grads.epoch").value == last
+    assert ("it stopped at epoch 10, after the last one" in at.caption[0].value) == bool(stopped_at)
     (_, data), *_ = charts(at)
-    expect_scatter_equals(data, sample_table(race), config.losses)
+    expect_scatter_equals(data, timeline.at_checkpoint(fresh, last, config.seed), config.losses)
     at.segmented_control(key="grads.source").set_value("Sidebar settings").run()
+    assert steps  # the sidebar's settings are trained
     (_, data), *_ = charts(at)
     expect_scatter_equals(data, cli_run(config_of(SMALL), "grads"), ("ce", "mse"))
 

@@ -85,24 +85,42 @@ def _trained(config: RunConfig, epochs: int | None = None) -> Race:
     return race
 
 
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """sample_table's columns a timeline keeps (it leaves out the class probabilities)."""
+    return frame.drop(columns=[c for c in frame if c.startswith("prob_")])
+
+
 def test_every_checkpoint_equals_a_fresh_race_and_the_last_equals_the_cli():
     table = timeline.timeline(SMALL)
     assert sorted(table.epoch.unique()) == timeline.checkpoint_epochs(SMALL.epochs)
     cli = cli_run(SMALL, "grads")
     last = table[table.epoch == SMALL.epochs].drop(columns=["epoch", "status"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(last, cli, check_exact=True)
+    pd.testing.assert_frame_equal(last, _shown(cli), check_exact=True)
     middle = timeline.checkpoint_epochs(SMALL.epochs)[2]
     here = table[table.epoch == middle].drop(columns=["epoch", "status"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(here, sample_table(_trained(SMALL, middle)), check_exact=True)
+    pd.testing.assert_frame_equal(here, _shown(sample_table(_trained(SMALL, middle))), check_exact=True)
     pd.testing.assert_frame_equal(timeline.timeline(SMALL), table, check_exact=True)  # same config, same numbers
 
 
-def test_a_stopped_race_is_retrained_to_where_it_stopped():
-    race = _trained(replace(SMALL, epochs=40), 9)
-    config = timeline.trained_config(race)
-    assert config.epochs == 9 and timeline.trained_config(Race(SMALL)) is None
-    last = timeline.timeline(config).query("epoch == 9").drop(columns=["epoch", "status"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(last, sample_table(race), check_exact=True)
+def test_progress_is_reported_about_every_hundredth_of_the_epochs():
+    config = replace(SMALL, epochs=250)
+    heard = []
+    table = timeline.timeline(config, report=heard.append)
+    assert heard == sorted(set(heard)) and heard[-1] == 250 and set(timeline.checkpoint_epochs(250)[1:]) <= set(heard)
+    assert max(b - a for a, b in zip([0, *heard], heard)) == 2 and len(heard) <= 125 + timeline.MAX_CHECKPOINTS
+    pd.testing.assert_frame_equal(table, timeline.timeline(config), check_exact=True)  # reporting changes no number
+
+
+def test_only_the_configs_own_seed_is_kept():
+    config = replace(SMALL, seeds=3, seed=4, epochs=4)
+    table = timeline.timeline(config)
+    assert set(table.seed) == {4} and len(table) == len(timeline.checkpoint_epochs(4)) * 2 * 80  # 2 losses, 80 train
+    mine = _shown(sample_table(_trained(config)))
+    pd.testing.assert_frame_equal(
+        table[table.epoch == 4].drop(columns=["epoch", "status"]).reset_index(drop=True),
+        mine[mine.seed == 4].reset_index(drop=True),
+        check_exact=True,
+    )
 
 
 def test_diverged_runs_carry_their_status():

@@ -5,8 +5,10 @@ import gc
 import time
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 
+from core import timeline
 from core import trainer as trainer_module
 from core.config import RunConfig
 from core.engine import Race
@@ -52,6 +54,18 @@ def test_same_config_one_job_and_the_engines_records(trainer):
     assert finish(b) is snap and snap.done and list(snap.history) == engine_history(SMALL)
     assert [s.epoch for s in a.job.snapshots] == sorted({s.epoch for s in a.job.snapshots})
     assert snap.views.p_true is not None and len(snap.views.regions) == 2  # both losses' decision regions
+
+
+def test_a_race_records_the_per_sample_pages_checkpoints_as_it_trains(trainer):
+    config = replace(SMALL, epochs=40)  # checkpoints every 3 epochs, and the last
+    fresh = timeline.timeline(config)
+    finished = finish(trainer.ticket(config, "race", config.epochs))
+    pd.testing.assert_frame_equal(pd.concat(finished.checkpoints, ignore_index=True), fresh, check_exact=True)
+    stopped = finish(trainer.ticket(replace(config, seed=1), "race", 10))  # Stop at epoch 10: checkpoints 0, 3, 6, 9
+    expected = timeline.timeline(replace(config, seed=1)).query("epoch <= 10").reset_index(drop=True)
+    assert stopped.epoch == 10 and sorted({t.epoch.iloc[0] for t in stopped.checkpoints}) == [0, 3, 6, 9]
+    pd.testing.assert_frame_equal(pd.concat(stopped.checkpoints, ignore_index=True), expected, check_exact=True)
+    assert finish(trainer.ticket(config, "misuse", config.epochs)).checkpoints == ()  # only the race page's are read
 
 
 def test_distinct_seeds_are_distinct_jobs_with_their_own_records(trainer):

@@ -2,6 +2,7 @@
 half-loaded, a good one trained on its own table (the engine's numbers), and none of it in a link, a shared cache or
 another session."""
 
+import json
 import tempfile
 import time
 import uuid
@@ -109,20 +110,23 @@ def test_per_sample_page_trains_the_upload_in_session_and_takes_the_races_run(sh
     at = open_page(GRADS, **SMALL)
     at = upload(at, "grads", ("three.csv", THREE_D, "text/csv"))
     assert not at.exception and not at.error
-    config, frame = at.session_state["grads.upload_checkpoints"]
+    ((key, frame),) = [(k, f) for k, f in at.session_state["grads.timelines"].items() if "csv:" in k]  # session state
+    config = RunConfig.from_dict(json.loads(key))
     table = tabular.parse(THREE_D, "label")
     race = Race(config, tabular.for_config(table, config))
     race.advance(config.epochs)
     last = frame[frame.epoch == config.epochs].drop(columns=["epoch", "status"]).reset_index(drop=True)
-    assert last.equals(sample_table(race)) and "x0" not in frame  # not 2-D: no input-space panel
+    fresh = sample_table(race)
+    fresh = fresh[fresh.seed == config.seed].filter(regex="^(?!prob_)").reset_index(drop=True)  # what the page reads
+    assert last.equals(fresh) and "x0" not in frame  # not 2-D: no input-space panel
     assert not [call for call in shared_calls if "csv:" in call[1]]
 
     at = open_page(RACE, **SMALL)
     at = train_to_end(upload(at, "race", SAMPLE), "race")
     at.switch_page(GRADS).run()
     assert not at.exception
-    config, frame = at.session_state["grads.upload_checkpoints"]
-    assert config.source == at.session_state["race.live"].shown.config.source and "x0" in frame
+    assert any("recorded while the race trained" in c.value for c in at.caption)  # the race's own checkpoints
+    assert at.session_state["race.live"].shown.checkpoints and "x0" in at.session_state["race.live"].shown.checkpoints[0]
     assert not [call for call in shared_calls if "csv:" in call[1]]
 
 

@@ -4,6 +4,7 @@ The scatter and input-space panels share one wide table (a row per training samp
 selection on any panel tests the same rows in every other panel: brushing links the views by sample.
 """
 
+from pathlib import Path
 from typing import NamedTuple
 
 import altair as alt
@@ -11,15 +12,17 @@ import pandas as pd
 
 from core import timeline
 from core.losses import LOSSES, color
-from core.palette import GREY, VERMILLION
+from core.palette import CLASSES, GREY, VERMILLION
 from core.timeline import analytic_curves, curve_label, has_curve
 from ui.race_charts import loss_color, loss_dash
 from ui.specs import frozen
 
+FITTING_CSS = Path(__file__).with_name("fitting.css")  # shows the wide or the stacked layout, whichever fits
 MUTED = "#c8c8c8"
 SHADE = VERMILLION
 PANEL = 230  # px per panel: three panels a row fit beside the sidebar at 1400 px
 PER_ROW = 3
+STACKED_WIDTH = 250  # px: a panel with its axes fits a phone's 358 px column
 FRAME_COLUMNS = ["index", "label", "p_true", "dlogit_norm", "param_grad_norm"]
 
 
@@ -76,11 +79,15 @@ def _scatter(i: int, name: str, curves: pd.DataFrame, threshold: float, log: boo
     return alt.layer(*layers, title=_title(name)).properties(width=PANEL, height=PANEL)
 
 
-def _input_space(brush, linked) -> alt.Chart:
-    """The 2-D training inputs coloured by class; brushing here selects samples in every scatter."""
-    color = alt.Color("label:N", title="class", scale=alt.Scale(scheme="dark2"), legend=alt.Legend(orient="bottom"))
+def _input_space(classes: int, brush, linked) -> alt.Chart:
+    """The 2-D training inputs coloured by class (as the decision regions are); brushing here selects samples in every scatter."""
+    scale = alt.Scale(domain=list(range(classes)), range=[CLASSES[k % len(CLASSES)] for k in range(classes)])
+    legend = alt.Legend(orient="bottom", symbolType="circle")  # not the theme's stroke: a dot, filled, as the points
+    color = alt.Color("label:N", title="class", scale=scale, legend=legend)
+    repeat = [f"colours repeat after {len(CLASSES)} classes"] if classes > len(CLASSES) else []
+    subtitle = ["drag in any panel to select samples", *repeat]
     return (
-        alt.Chart(title=alt.Title("Input space", subtitle=["drag in any panel to select samples"], anchor="start"))
+        alt.Chart(title=alt.Title("Input space", subtitle=subtitle, anchor="start"))
         .mark_circle(size=24)
         .encode(
             x=alt.X("x0:Q", title="x₀", scale=alt.Scale(zero=False)),
@@ -108,7 +115,7 @@ def scatter_spec(shown: tuple[str, ...], classes: int, threshold: float, log: bo
     description = (f"Scatter plots, one per loss ({', '.join(shown)}): each training sample's ‖∂ℓ/∂z‖ against its p(true class), "
                    "with the formula's curve; drag to select samples in every panel.")  # fmt: skip
     if two_d:
-        space = _input_space(brushes[-1], linked)
+        space = _input_space(classes, brushes[-1], linked)
         scatters = alt.hconcat(scatters, space) if len(panels) < PER_ROW else alt.vconcat(scatters, space)
         description += " The last panel shows the 2-D inputs coloured by class."
     # Canvas: Vega-Lite's SVG brush rectangles carry a role but no name (axe: svg-img-alt); the description names the chart.
@@ -141,6 +148,28 @@ def timeline_spec(losses: tuple[str, ...], threshold: float) -> alt.HConcatChart
     )
 
 
+def stacked(spec: dict, width: int | None = None) -> dict:
+    """The same chart one panel a row, for a phone: every hconcat made a vconcat (the views, brushes and data are the
+    same, so nothing is built again); `width` sets the top-level panels' width, and the legend goes below them."""
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "hconcat" in node:
+                node["vconcat"] = node.pop("hconcat")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    if width is not None:
+        for panel in spec["vconcat"]:
+            panel["width"] = width
+        spec.setdefault("config", {}).setdefault("legend", {})["orient"] = "bottom"  # beside the panels: no room on a phone
+    return spec
+
+
 def timeline_data(stats: pd.DataFrame, current: int) -> pd.DataFrame:
     """confidently_wrong rows with the shown checkpoint's epoch on every row (for the rule)."""
     return stats.assign(current=current)
@@ -162,7 +191,7 @@ def histogram_spec(shown: tuple[str, ...]) -> alt.Chart:
             tooltip=["run:N", alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "count:Q"],
         )
         .properties(
-            width=300,
+            width=220,  # with its axis and row labels, a phone's width
             height=90,
             description=f"Histograms, one row per loss ({', '.join(shown)}): training samples by log₁₀ of their per-sample parameter-gradient norm.",
         )
@@ -176,6 +205,7 @@ class View(NamedTuple):
     sentences: list[str]
     scatter: tuple[pd.DataFrame, dict] | None
     timeline: tuple[pd.DataFrame, dict]
+    stacked: tuple[dict | None, dict]  # the scatter's and the timeline's specs laid out one panel a row, for a phone
     histogram: tuple[pd.DataFrame, dict] | None
     extremes: pd.DataFrame | None
     two_d: bool
@@ -202,13 +232,20 @@ def checkpoint_view(
     trend = (timeline_data(stats, epoch), timeline_spec(losses, threshold))
     problems = {name: text for name, text in status.items() if text != "ok"}
     if not shown:
-        return View(problems, [], None, trend, None, None, False)
+        return View(
+            problems, [], None, trend, (None, stacked(timeline_spec(losses, threshold), STACKED_WIDTH)), None, None, False
+        )
     frame, two_d = frame[frame.run.isin(shown)], "x0" in frame
+    scatter = scatter_spec(shown, classes, threshold, log, two_d)
     return View(
         problems=problems,
         sentences=timeline.push_sentences(stats[stats.epoch == epoch], threshold),
-        scatter=(wide_points(frame, shown), scatter_spec(shown, classes, threshold, log, two_d)),
+        scatter=(wide_points(frame, shown), scatter),
         timeline=trend,
+        stacked=(
+            stacked(scatter_spec(shown, classes, threshold, log, two_d)),
+            stacked(timeline_spec(losses, threshold), STACKED_WIDTH),
+        ),
         histogram=(timeline.grad_histogram(frame), histogram_spec(shown)),
         extremes=timeline.extremes(frame),
         two_d=two_d,

@@ -6,7 +6,6 @@ sessions, never on disk, never in the link. Pages train it in-session or in a pr
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from core import tabular
@@ -14,7 +13,6 @@ from core.config import ConfigError, RunConfig
 from core.data import Dataset
 from core.snapshots import Snapshot, epoch_zero
 from core.tabular import Table, TableError
-from core.timeline import timeline
 from ui import config_form
 from ui.links import Link
 from ui.shell import plain
@@ -130,16 +128,6 @@ def preview(page: str, config: RunConfig, data: Dataset | None, kind: str) -> Sn
     if held is None or held.config != config:
         held = st.session_state[key] = epoch_zero(config, kind, data)
     return held
-
-
-def checkpoints(page: str, config: RunConfig) -> pd.DataFrame:
-    """core.timeline.timeline of an uploaded table's config, trained in this session and kept in its state only."""
-    key = f"{page}.upload_checkpoints"
-    held = st.session_state.get(key)
-    if held is None or held[0] != config:
-        with st.spinner("Training with checkpoints…"):
-            held = st.session_state[key] = (config, timeline(config, data=dataset_for(config)))
-    return held[1]
 
 
 @dataclass(frozen=True)
