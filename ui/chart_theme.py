@@ -15,5 +15,6 @@ NAME = "loss-lab"
 def theme() -> alt.theme.ThemeConfig:
     """Text colours, and legend symbols drawn as lines (a loss's dash shows there); sizes and fonts stay Streamlit's."""
     text = {"labelColor": TEXT, "titleColor": TEXT}
-    legend = {**text, "symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 250}  # a short stroke, dash visible
+    # A short stroke, its dash visible, at full opacity: a layered band's faint fill would otherwise set the symbols' opacity.
+    legend = {**text, "symbolType": "stroke", "symbolStrokeWidth": 2.5, "symbolSize": 250, "symbolOpacity": 1}
     return {"config": {"axis": text, "legend": legend, "header": text, "title": {"color": TEXT, "subtitleColor": TEXT}}}
