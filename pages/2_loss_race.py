@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core.export import pytorch_script
+from core.palette import CLASSES
 from core.presets import PRESETS, playground_note
 from ui import cached, config_form, links, live, race_charts, shell, upload
 
@@ -80,7 +81,12 @@ def draw(s: live.Live) -> None:
     views = race.views
     if views.regions:
         when = "" if views.epoch == race.epoch else f" at epoch {views.epoch} (drawn less often than the curves)"
-        st.caption(f"Decision regions{when} (colour = predicted class, stronger = more confident) with the training points")
+        repeat = (
+            f"; beyond {len(CLASSES)} classes colours repeat (class k as k + {len(CLASSES)})" if c.classes > len(CLASSES) else ""
+        )
+        st.caption(
+            f"Decision regions{when} (colour = predicted class, stronger = more confident) with the training points{repeat}"
+        )
         pictures, names = [image for _, image in views.regions], [name for name, _ in views.regions]
         alt = [f"Decision regions of {name} at epoch {views.epoch}: the input plane coloured by predicted class, "
                "training points on top" for name in names]  # fmt: skip

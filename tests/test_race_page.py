@@ -137,3 +137,10 @@ def test_a_finished_race_is_drawn_without_a_fragment(monkeypatch):
     timers.clear()
     at.run()
     assert timers == [] and "Result" in [s.value for s in at.subheader]
+
+
+@pytest.mark.parametrize(("classes", "says"), [(9, False), (10, True)])
+def test_the_regions_caption_says_when_class_colours_repeat(classes, says):
+    at = open_race(dataset="spirals", classes=str(classes))
+    caption = next(c.value for c in at.caption if c.value.startswith("Decision regions"))
+    assert ("colours repeat (class k as k + 9)" in caption) == says
