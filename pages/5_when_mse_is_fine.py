@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from core import experiments
@@ -73,12 +74,12 @@ if levels:
         "flipped_fitted": "flipped: memorised",
         "flipped_true": "flipped: true label",
     }
-    st.dataframe(
-        end.pivot_table(index="label_noise", columns="run", values=list(columns), sort=False).rename(columns=columns).round(3)
-    )
+    table = end.pivot_table(index="label_noise", columns="run", values=list(columns), sort=False).rename(columns=columns)
+    st.dataframe(table.map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"))  # no flipped samples: a dash, not "None"
     st.caption(
         "Accuracies after the last epoch. Memorised: predicted as its flipped label; true label: predicted as the label "
-        "it had before the flip. ‖∂ℓ/∂z‖ is each sample's own gradient with respect to its logits (no ½)."
+        "it had before the flip (— where no label was flipped). ‖∂ℓ/∂z‖ is each sample's own gradient with respect to its "
+        "logits (no ½)."
     )
 
 st.header("3. The square loss on logits keeps up, rescaled for many classes (Hui & Belkin, ICLR 2021)")
