@@ -76,7 +76,7 @@ def test_every_control_type_answers_its_keys(page, artifacts):
         pressed(page, main.get_by_role("button", name="Pause"), "Space")
         main.get_by_role("button", name="Play").wait_for(timeout=30_000)
 
-        data = sidebar.locator("details", has=page.locator("summary", has_text="Data"))
+        data = sidebar.locator("details", has=page.locator("summary", has=page.get_by_text("Data", exact=True)))
         assert data.get_attribute("open") is None
         pressed(page, data.locator("summary"), "Enter")  # expander
         assert data.get_attribute("open") is not None
