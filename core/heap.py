@@ -11,7 +11,7 @@ def keep_freed_blocks() -> bool:
     """Tune glibc's malloc for this process; False where there is no glibc (nothing changes, the numbers never do)."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library by that name, no mallopt (macOS, musl), or Windows
         return False
     settings = ((M_MMAP_THRESHOLD, BLOCK), (M_TOP_PAD, BLOCK), (M_TRIM_THRESHOLD, 4 * BLOCK))
     return all(mallopt(option, value) == 1 for option, value in settings)
