@@ -1,10 +1,17 @@
 """The pages' slowest default experiments, trained once by `python -m core.shipped` and shipped as CSV files (Parquet for
-the per-sample checkpoints' float32), so a
-first visit reads them instead of training for seconds; tests/test_shipped.py retrains each and requires the same table.
-Any other arguments are computed as before."""
+the per-sample checkpoints' float32), so a first visit reads them instead of training for seconds; tests/test_shipped.py
+retrains each and requires the same table. Any other arguments are computed as before.
+
+float32 training sums in an order that depends on the CPU's vector instructions (MKL and ATen pick kernels by them), so
+another kind of CPU trains the same config to other last digits, and a chaotic run (40 % label noise, a learning rate at
+the edge of divergence) to visibly other curves. A machine whose tables were trained on its own kind of CPU reads
+`shipped/cpu-<machine()>/`; any other reads the top folder's.
+"""
 
 import hashlib
 import json
+import platform
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +25,7 @@ NOISE_LEVELS = (0.0, 0.2, 0.4)  # pages/5_when_mse_is_fine.py's default label-no
 FLOATS = {"label_noise": float, "lr": float}  # a column of whole numbers (level 0 alone) would read back as int
 # 19 200 rows of float32: Parquet keeps their dtype exactly, in a quarter of a %.9g CSV's size even gzipped
 PARQUET = {"checkpoints"}
+ISA = ("avx", "amx", "fma", "f16c", "sse")  # /proc/cpuinfo flags that choose MKL's and ATen's kernels
 
 
 def _noise_level(values: dict[str, str], level: float) -> pd.DataFrame:
@@ -62,10 +70,28 @@ DEFAULTS = [  # (name, arguments) at the pages' defaults: label_noise's and clas
 ]
 
 
-def path(name: str, args: tuple) -> Path:
+def machine() -> str:
+    """What float32 results depend on beyond the code: torch's version and the CPU's vector instructions (a digest)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        flags = next(line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags"))
+    except (OSError, StopIteration):  # not Linux on x86: the processor's name stands in
+        flags = [platform.processor()]
+    isa = sorted(flag for flag in flags if flag.startswith(ISA))
+    text = " ".join([torch.__version__, platform.machine(), torch.backends.cpu.get_cpu_capability(), *isa])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def folder() -> Path:
+    """Where this machine reads: its own kind of CPU's tables if they are shipped, else the top folder's."""
+    own = FOLDER / f"cpu-{machine()}"
+    return own if own.is_dir() else FOLDER
+
+
+def path(name: str, args: tuple, where: Path | None = None) -> Path:
     """Where the table of (name, args) is shipped: named by a digest of the arguments."""
     digest = hashlib.sha256(json.dumps([name, list(args)], sort_keys=True).encode()).hexdigest()[:16]
-    return FOLDER / f"{name}-{digest}{'.parquet' if name in PARQUET else '.csv'}"
+    return (where or folder()) / f"{name}-{digest}{'.parquet' if name in PARQUET else '.csv'}"
 
 
 def compute(name: str, *args) -> pd.DataFrame:
@@ -96,16 +122,19 @@ def table(name: str, *args) -> pd.DataFrame:
     return compute(name, *args) if shipped is None else shipped
 
 
-def main() -> int:
-    """Retrain every default experiment and write its CSV (after a change to the engine or an experiment)."""
-    FOLDER.mkdir(exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    """Retrain every default experiment and write its table: into the top folder (after a change to the engine or an
+    experiment: delete the cpu-* folders, whose tables are then stale), or with --here into this kind of CPU's own."""
+    here = "--here" in (sys.argv[1:] if argv is None else argv)
+    where = FOLDER / f"cpu-{machine()}" if here else FOLDER
+    where.mkdir(exist_ok=True)
     for name, args in DEFAULTS:
-        frame, file = compute(name, *args), path(name, args)
+        frame, file = compute(name, *args), path(name, args, where)
         if file.suffix == ".parquet":
             frame.to_parquet(file, index=False, compression="gzip")
         else:
             frame.to_csv(file, index=False, float_format="%.17g")
-        print(f"wrote {path(name, args).relative_to(FOLDER.parent.parent)}")
+        print(f"wrote {file.relative_to(FOLDER.parent.parent)}")
     return 0
 
 

@@ -12,8 +12,28 @@ from tests.apptest import open_page
 def test_shipped_table_equals_a_fresh_training(name, args):
     on_disk = shipped.read(name, *args)
     assert on_disk is not None, f"missing {shipped.path(name, args)}: run python -m core.shipped"
-    # float64 round trip is exact; a changed engine or experiment changes far more than 1e-9 (rerun python -m core.shipped)
+    # float64 round trip is exact; a changed engine or experiment changes far more than 1e-9 (rerun python -m core.shipped).
+    # On a kind of CPU with no tables of its own, `python -m core.shipped --here` trains them (see core/shipped.py).
     pd.testing.assert_frame_equal(on_disk, shipped.compute(name, *args), check_exact=False, rtol=1e-9, atol=0)
+
+
+def test_a_machine_reads_its_own_kind_of_cpu_tables_else_the_top_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(shipped, "FOLDER", tmp_path)
+    (tmp_path / "cpu-000000000000").mkdir()  # another kind of CPU's
+    assert shipped.folder() == tmp_path
+    (tmp_path / f"cpu-{shipped.machine()}").mkdir()
+    assert shipped.folder() == tmp_path / f"cpu-{shipped.machine()}"
+    assert shipped.path("class_plain", shipped.CLASS_ARGS).parent == shipped.folder()
+
+
+def test_the_machine_digest_names_torch_and_the_vector_instructions(monkeypatch):
+    here = shipped.machine()
+    assert len(here) == 12 and here == shipped.machine()
+    monkeypatch.setattr(shipped.torch, "__version__", "0.0.0")
+    assert shipped.machine() != here
+    monkeypatch.undo()
+    monkeypatch.setattr(shipped.torch.backends.cpu, "get_cpu_capability", lambda: "NO_VECTOR_UNIT")
+    assert shipped.machine() != here
 
 
 def test_other_arguments_are_trained_fresh():
