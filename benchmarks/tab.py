@@ -49,6 +49,7 @@ class Session:
         self.runs, self.max_age, self.fresh = 0, 2, False
         self.widgets, self.seen, self.timers, self.fetches = {}, set(), {}, set()
         self.page_hash, self.start_id, self.progress, self.script, self.cookie = "", None, None, "", ""
+        self.start_fragment = ""  # the fragment Start is drawn in: a click reruns only that, as the browser asks
         self.clicked = self.first = self.done = self.result = None
         self.settled = False
         self.frames, self.errors, self.media = 0, [], [0, 0]  # media: fetched, missing
@@ -101,9 +102,9 @@ class Session:
         await self.ws.send(BackMsg(rerun_script=state).SerializeToString())
 
     async def click(self) -> None:
-        """Press Start: its trigger goes out once, with the other widgets' values."""
+        """Press Start: its trigger goes out once, with the other widgets' values and the fragment it is drawn in."""
         self.clicked = time.perf_counter()
-        await self.send_rerun(trigger=self.start_id)
+        await self.send_rerun(fragment_id=self.start_fragment, trigger=self.start_id)
 
     def handle(self, msg: ForwardMsg) -> None:
         """App.handleMessage for the types that change what a tab sends or shows (session_status_changed does neither)."""
@@ -123,11 +124,11 @@ class Session:
         elif kind == "stop_auto_rerun":
             self.stop_timers(msg.stop_auto_rerun.fragment_ids)
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self.on_element(msg.delta.new_element)
+            self.on_element(msg.delta.new_element, msg.delta.fragment_id)
         elif kind == "script_finished":
             self.on_finished(msg.script_finished, list(msg.metadata.run.fragment_ids))
 
-    def on_element(self, el) -> None:
+    def on_element(self, el, fragment_id: str = "") -> None:
         """Note errors, frames, the Start button, images to fetch, the Result table, and widget values."""
         kind = el.WhichOneof("type")
         if kind == "exception" or (kind == "alert" and el.alert.format == Alert.ERROR):
@@ -135,7 +136,7 @@ class Session:
         elif kind == "progress" and el.progress.text != self.progress:
             self.on_frame(el.progress.text)
         elif kind == "button" and (el.button.id.endswith(f"-{START_KEY}") or (el.button.label == "Start" and not self.start_id)):
-            self.start_id = el.button.id
+            self.start_id, self.start_fragment = el.button.id, fragment_id
         elif kind == "imgs":  # each <img> GETs its file from the media endpoint
             for img in el.imgs.imgs:
                 task = asyncio.get_running_loop().create_task(self.fetch(img.url))

@@ -7,6 +7,7 @@ import streamlit as st
 from core.export import pytorch_script
 from core.palette import CLASSES
 from core.presets import PRESETS, playground_note
+from core.snapshots import Snapshot
 from ui import cached, config_form, links, live, race_charts, shell, upload
 
 PAGE = live.RACE_PAGE
@@ -40,10 +41,8 @@ if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
 elif note := playground_note(config):
     st.caption(note)
-live.buttons(PAGE, KIND, config, upload.dataset_for(config))
 if config is not None:
     race_charts.prepare(config.losses, config.seeds, config.epochs)  # cached: no frame, not even the last, waits on Altair
-shown = live.state(PAGE).shown
 
 
 def progress_note(s: live.Live) -> str:
@@ -95,22 +94,24 @@ def draw(s: live.Live) -> None:
         st.caption(f"Lines: mean over {c.seeds} seeds; bands: min–max. Decision regions and histograms: seed {c.seed}.")
 
 
-frames = st.container()  # filled last, so a page run can keep drawing frames there without holding up the rest
-
-if shown is not None and not live.state(PAGE).pending and shown.epoch > 0:
-    result = race_charts.result(shown)  # made once for everyone who finished the same race
+def result(shown: Snapshot) -> None:
+    """The stopped or finished race: verdict, final numbers, its history, and the script that reproduces it."""
+    made = race_charts.result(shown)  # made once for everyone who finished the same race
     st.subheader("Result")
-    st.markdown(result.verdict)
+    st.markdown(made.verdict)
     percent = st.column_config.NumberColumn(format="percent")
-    st.dataframe(result.table, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
+    st.dataframe(made.table, hide_index=True, column_config={"final accuracy": percent, "final val accuracy": percent})
     if shown.config.optimizer == "adam":
         st.caption("Adam divides each gradient by its running size, which hides much of MSE's small gradient: try SGD.")
     left, right = st.columns(2)
-    left.download_button("Download history (CSV)", result.csv, "loss_race_history.csv", "text/csv", icon=":material/download:")
+    left.download_button("Download history (CSV)", made.csv, "loss_race_history.csv", "text/csv", icon=":material/download:")
     right.caption("Same columns as `python -m core train`.")
     if not shown.config.source:  # the script generates its data; an uploaded table is the visitor's own
         with st.expander("Show as PyTorch code"):
             st.code(pytorch_script(shown.config), language="python")
+
+
+live.panel(PAGE, KIND, config, draw, result, upload.dataset_for(config))
 
 if config is not None:
     with st.expander("Share this configuration"):
@@ -118,5 +119,4 @@ if config is not None:
         st.code(f"{base}?{urlencode(settings.link_config.to_dict())}", language=None)
         st.caption(links.DATA_NOT_IN_LINK if settings.table else links.LINK_REPRODUCES)
 
-with frames:
-    live.live_view(PAGE, draw)
+live.next_frame(PAGE)

@@ -43,7 +43,6 @@ st.markdown(
 )
 if problem:
     st.warning(f"Fix this setting to train: {problem}", icon=":material/tune:")
-live.buttons(PAGE, KIND, config)
 
 
 def draw(s: live.Live) -> None:
@@ -79,7 +78,7 @@ def draw(s: live.Live) -> None:
     right.vega_lite_chart(charts.ratio_data(history), charts.ratio_spec(), width="stretch")
 
 
-frames = st.container()  # filled at the end of the script, so its frames loop without holding up sections 2–4
+live.panel(PAGE, KIND, config, draw)
 
 st.header("2. How it scales with the number of classes", divider="gray")
 table = cached.misuse_sweep()
@@ -157,5 +156,4 @@ st.markdown(
 """
 )
 
-with frames:
-    live.live_view(PAGE, draw)
+live.next_frame(PAGE)

@@ -128,7 +128,7 @@ def test_url_settings_are_restored():
 def test_stop_and_reset(monkeypatch):
     from ui import live
 
-    monkeypatch.setattr(live, "LOOP_SECONDS", 0.3)  # the click's run returns mid-race, as one fragment run would
+    monkeypatch.setattr(live, "FOLLOW", False)  # the click's run returns mid-race, as in a browser
     at = open_lab(epochs="3000")
     at.button(key="misuse.start").click().run()
     at.button(key="misuse.stop").click().run()

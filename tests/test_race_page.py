@@ -106,13 +106,12 @@ def test_invalid_settings_disable_start():
 def test_a_full_server_says_so_and_trains_the_race_when_its_turn_comes(monkeypatch, request):
     """Beyond the trainer's slots a race waits, and the page says how many are ahead (never a silent stall)."""
     from core import trainer as trainer_module
-    from ui import live
 
     trainer_module.trainer()  # the app's own trainer, started when ui.live was imported, is in place: now swap it
     small = trainer_module.Trainer(workers=1, process=False, slots=1)
     request.addfinalizer(small.close)
     monkeypatch.setattr(trainer_module, "_trainer", small)
-    monkeypatch.setattr(live, "LOOP_SECONDS", 0.5)  # each run draws briefly, as a fragment tick would
+    monkeypatch.setattr(live, "FOLLOW", False)  # each run draws one frame, as in a browser
     long = {"epochs": "3000", "samples": "1000", "hidden": "32,32"}
     first, second = open_race(**long), open_race(**long, seed="5")
     first.button(key="race.start").click().run()
@@ -128,15 +127,13 @@ def test_a_full_server_says_so_and_trains_the_race_when_its_turn_comes(monkeypat
     second.button(key="race.stop").click().run()
 
 
-def test_a_finished_race_is_drawn_without_a_fragment(monkeypatch):
-    """Only a live race has a fragment with a timer: a tick arriving after the last page run must find none to run."""
+def test_no_fragment_has_a_timer(monkeypatch):
+    """Each frame's run asks for the next: a run_every tick could arrive after the last run and cut off its Result."""
     timers, fragment = [], st.fragment
     monkeypatch.setattr(st, "fragment", lambda *a, **k: timers.append(k.get("run_every")) or fragment(*a, **k))
     at = train_to_end(open_race(**SMALL), "race")
-    assert timers and set(timers) == {live.TICK_SECONDS}  # while it trained
-    timers.clear()
-    at.run()
-    assert timers == [] and "Result" in [s.value for s in at.subheader]
+    assert timers and set(timers) == {None}
+    assert "Result" in [s.value for s in at.subheader]
 
 
 @pytest.mark.parametrize(("classes", "says"), [(9, False), (10, True)])

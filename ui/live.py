@@ -1,8 +1,9 @@
-"""Start / Stop / Step / Reset for a page's race, and a fragment that draws it live.
+"""A page's race: Start / Stop / Step / Reset and the frame below them, one fragment that redraws itself live.
 
 The race itself trains in core.trainer's worker, shared by every session that asks for the same configuration;
-a session holds a ticket and the last snapshot it drew. Frames are paced by the whole server: with n sessions
-drawing, each draws at most SERVER_FRAMES / n frames a second, so a full class still gets frames that keep up.
+a session holds a ticket and the last snapshot it drew. Each frame is one run of the fragment, so a click reruns
+the controls and the frame only, never the sidebar or the rest of the page. Frames are paced by the whole server:
+with n sessions drawing, each draws at most SERVER_FRAMES / n frames a second, so a full class still keeps up.
 """
 
 import threading
@@ -22,11 +23,10 @@ from core.trainer import Ticket
 
 RACE_PAGE = "race"  # the Loss race page's key; the per-sample page reads its finished race
 RACE_SECONDS = 2.0  # a watched race is spread over at least this long, so there is something to watch
-TICK_SECONDS = 0.5  # the fragment's period while live: each run draws frames in a loop, so ticks only restart it
-LOOP_SECONDS = 10.0  # frames drawn inside one fragment run (Streamlit tidies up media files after each run)
 MIN_FRAME_SECONDS = 0.15  # one session alone: about as fast as a browser draws four charts
 SERVER_FRAMES = 40.0  # frames per second this process can draw for all its sessions together (see bench_load)
-SEND_SECONDS = 0.03  # after the last frame: time for the server to send it before the rerun clears the queue
+FOLLOW = True  # a live frame's run asks for the next one (tests turn it off to act between two frames)
+NEWS_SECONDS = 1.0  # at most this long past its frame time a run waits for a new epoch: a click waits for the run
 STEP_WAIT = 2.0  # a Step click waits this long for its epoch; longer, and the frames show it arriving
 REDUCE_MOTION = "reduce_motion"  # session-state key of the sidebar's "Reduce motion" toggle (ui/shell.py)
 CALM = 4.0  # with it on, frames come this many times further apart
@@ -42,6 +42,7 @@ class Live:
     shown: Snapshot | None = None  # the frame on screen; kept after Stop, for the result and the per-sample page
     training: bool = False  # Start pressed, not yet stopped or finished
     ahead: int = 0  # races the trainer will run before this one starts
+    drawn_at: float = 0.0  # when the frame on screen began: the next one starts an interval later
 
     @property
     def pending(self) -> bool:
@@ -126,9 +127,8 @@ def _refresh(s: Live) -> None:
         s.training = False
 
 
-def buttons(page: str, kind: str, config: RunConfig | None, data: Dataset | None = None) -> None:
-    """The four controls; callbacks run before the rerun, so every button shows the new state. `data`: an uploaded
-    table's Dataset, trained in a job of this session's own (core.trainer)."""
+def _buttons(page: str, kind: str, config: RunConfig | None, data: Dataset | None) -> None:
+    """The four controls; callbacks run before the rerun, so every button shows the new state."""
     s, invalid = state(page), config is None
     cols = st.columns(4)
     cols[0].button("Start", type="primary", icon=":material/play_arrow:", disabled=invalid, on_click=_start,
@@ -175,42 +175,54 @@ def calm() -> float:
     return CALM if st.session_state.get(REDUCE_MOTION) else 1.0
 
 
-def live_view(page: str, draw: Callable[[Live], None]) -> None:
-    """Draw the race; while it is live, every run (the page's, and the fragment's ticks) draws frame after frame.
+def panel(
+    page: str,
+    kind: str,
+    config: RunConfig | None,
+    draw: Callable[[Live], None],
+    result: Callable[[Snapshot], None] | None = None,
+    data: Dataset | None = None,
+) -> None:
+    """The controls, the frame `draw` makes of the race, and once it has stopped, its `result`: one fragment.
 
-    Call it last on the page, inside a container placed where the frames go: a page run that loops here then
-    holds up nothing, and the first frames after Start don't wait for the fragment's tick.
+    `data`: an uploaded table's Dataset, trained in a job of this session's own (core.trainer). The page calls
+    `next_frame` last, for the runs of the whole page.
     """
+    st.fragment(_panel)(page, kind, config, draw, result, data)
 
-    def frames():  # the page's run and each tick loop alike: whichever runs, the frames keep coming
-        s, frame, beat = state(page), st.empty(), st.empty()
-        session = _session()
-        until, drawn = time.monotonic() + LOOP_SECONDS, None
-        while True:
-            started, live = time.monotonic(), s.pending
-            if live:
-                _refresh(s)
-            showing = s.shown if s.shown is not None else ("waiting", s.ahead)  # what this frame would say
-            if showing is not drawn and showing != drawn or not live:
-                with frame.container():  # replaces the previous frame in place
-                    draw(s)
-                drawn = showing
-            else:
-                beat.empty()  # nothing new: an st call still lets a click interrupt this run
-            if not live:
-                break
-            if not s.pending:  # that was the last frame
-                time.sleep(SEND_SECONDS)
-                st.rerun()  # whole page: stops the timer and adds what follows a finished race
-            if time.monotonic() > until:
-                break
-            # Frames start every interval, however long drawing took; the GIL is free meanwhile for other sessions.
-            time.sleep(max(0.0, started + PACER.interval(session) * calm() - time.monotonic()))
 
-    # Only a live race is a fragment with a timer. Once nothing is live the page draws it plainly, so a tick still in
-    # flight finds no fragment and is dropped: otherwise, arriving just after the last page run, it starts a new script
-    # runner and Streamlit 1.67 drops the old runner's unsent end of that run (the Result table, its script_finished).
-    if state(page).pending:
-        st.fragment(run_every=TICK_SECONDS)(frames)()
-    else:
-        frames()
+def _panel(page, kind, config, draw, result, data) -> None:
+    s = state(page)
+    if s.pending:
+        _refresh(s)  # first: a race that just finished shows its Result and enables Start in this same run
+    s.drawn_at = time.monotonic()
+    _buttons(page, kind, config, data)
+    draw(s)
+    if result is not None and s.shown is not None and not s.pending and s.shown.epoch > 0:
+        result(s.shown)
+    if _fragment_run():
+        _rerun_for_next_frame(s, "fragment")
+
+
+def next_frame(page: str) -> None:
+    """Call last on a page with a panel: while its race is live, a run of the whole page ends in the next frame's run."""
+    if not _fragment_run():
+        _rerun_for_next_frame(state(page), "app")
+
+
+def _fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def _rerun_for_next_frame(s: Live, scope: str) -> None:
+    """While frames are to come: wait for the next frame's time and a new epoch (the GIL is free), then rerun.
+
+    No timer: a rerun asked for here only ever follows a run that drew a live frame, so nothing arrives after the
+    last one (a fragment's run_every tick could, and Streamlit 1.67 then drops the end of the run it follows).
+    """
+    if not (s.pending and FOLLOW):
+        return
+    time.sleep(max(0.0, s.drawn_at + PACER.interval(_session()) * calm() - time.monotonic()))
+    s.ticket.wait(s.shown.epoch if s.shown else -1, NEWS_SECONDS)
+    st.rerun(scope=scope)
