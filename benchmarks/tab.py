@@ -193,13 +193,15 @@ class Session:
             for key, (_, used, fragment) in list(self.cache.items()):
                 if (not fragment_ids or fragment in fragment_ids) and self.runs - used > self.max_age:
                     del self.cache[key]
-        if status == FINISHED.FINISHED_SUCCESSFULLY and not fragment_ids:
+        if status not in (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+            return
+        if not fragment_ids:  # a full run: widgets it did not draw are gone
             self.widgets = {k: v for k, v in self.widgets.items() if k in self.seen}
-            self.settled = self.result is not None  # a page run that drew the Result, the race's last
-            if self.done and self.settled:
-                self.finished.set()
-            elif self.start_id:
-                self.loaded.set()
+        self.settled = self.result is not None  # a run that drew the Result (the page's or its fragment's): the race's last
+        if self.done and self.settled:
+            self.finished.set()
+        elif self.start_id and not fragment_ids:
+            self.loaded.set()
 
     async def fetch(self, path: str) -> None:
         """GET one media file (one that is gone, e.g. replaced by the next frame, is counted as missing)."""
