@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from core import experiments, timeline
+from core import backprop, experiments, timeline
 from core.config import TORCH_THREADS, RunConfig
 
 FOLDER = Path(__file__).with_name("shipped")
@@ -71,14 +71,16 @@ DEFAULTS = [  # (name, arguments) at the pages' defaults: label_noise's and clas
 
 
 def machine() -> str:
-    """What float32 results depend on beyond the code: torch's version and the CPU's vector instructions (a digest)."""
+    """What float32 results depend on beyond the code: torch's version, the CPU's vector instructions and the tanh
+    they made the engine pick (core/backprop.py), as a digest."""
     try:
         info = Path("/proc/cpuinfo").read_text()
         flags = next(line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags"))
     except (OSError, StopIteration):  # not Linux on x86: the processor's name stands in
         flags = [platform.processor()]
     isa = sorted(flag for flag in flags if flag.startswith(ISA))
-    text = " ".join([torch.__version__, platform.machine(), torch.backends.cpu.get_cpu_capability(), *isa])
+    tanh = "onednn-tanh" if backprop.FAST_TANH else "aten-tanh"
+    text = " ".join([torch.__version__, platform.machine(), torch.backends.cpu.get_cpu_capability(), tanh, *isa])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

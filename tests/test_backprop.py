@@ -1,6 +1,10 @@
 """The hand-written engine against autograd + torch.optim in float64: gradients, optimizer steps, whole races."""
 
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -13,6 +17,8 @@ from core.data import Dataset
 from core.engine import ORDER_SEED_OFFSET, Race, load_dataset
 from core.models import init_params, make_mlp
 from core.optimizers import SGD, Adam
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOL = {"rtol": 1e-10, "atol": 1e-12}
 DEPTHS = [(), (5,), (5, 4), (3, 5, 4), (4, 3, 5, 2)]  # 0–4 hidden layers
@@ -179,7 +185,17 @@ def test_float32_tanh_is_as_accurate_as_torchs():
     """The engine's float32 tanh (oneDNN where available) is within ~1 ulp of the true tanh, like torch.tanh."""
     x = torch.linspace(-12, 12, 400_001)
     exact = torch.tanh(x.double())
-    for tanh in (backprop.tanh, torch.tanh):
+    for tanh in (backprop.tanh, backprop._onednn_tanh, torch.tanh):
         error = (tanh(x).double() - exact).abs()
         assert error.max() <= 1.2e-7 and (error / exact.abs().clamp_min(1e-30))[x != 0].max() <= 2.4e-7
     assert backprop.ACTIVATIONS["tanh"] is backprop.tanh
+
+
+def test_every_process_on_this_machine_picks_the_same_tanh_and_the_variable_fixes_it():
+    """The app, its worker and the CLI each measure once: on one machine they must agree, or their last digits differ."""
+    code = "from core import backprop; print(backprop.FAST_TANH)"
+    for tanh, expected in [("", str(backprop.FAST_TANH)), ("onednn", "True"), ("aten", "False")]:
+        env = {**os.environ, "LOSS_LAB_TANH": tanh, "PYTHONPATH": str(ROOT)}
+        for _ in range(3 if not tanh else 1):
+            out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+            assert out.stdout.strip() == expected, (tanh, out.stdout, out.stderr)

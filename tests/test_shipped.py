@@ -26,13 +26,16 @@ def test_a_machine_reads_its_own_kind_of_cpu_tables_else_the_top_folder(tmp_path
     assert shipped.path("class_plain", shipped.CLASS_ARGS).parent == shipped.folder()
 
 
-def test_the_machine_digest_names_torch_and_the_vector_instructions(monkeypatch):
+def test_the_machine_digest_names_torch_the_vector_instructions_and_the_tanh(monkeypatch):
     here = shipped.machine()
     assert len(here) == 12 and here == shipped.machine()
     monkeypatch.setattr(shipped.torch, "__version__", "0.0.0")
     assert shipped.machine() != here
     monkeypatch.undo()
     monkeypatch.setattr(shipped.torch.backends.cpu, "get_cpu_capability", lambda: "NO_VECTOR_UNIT")
+    assert shipped.machine() != here
+    monkeypatch.undo()
+    monkeypatch.setattr(shipped.backprop, "FAST_TANH", not shipped.backprop.FAST_TANH)  # the other tanh: other digits
     assert shipped.machine() != here
 
 
