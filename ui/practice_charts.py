@@ -13,22 +13,29 @@ LABELS = {"ce": "cross-entropy", "mse": "MSE on softmax", "mse-logits": "square 
           "bce": "cross-entropy (BCE)", "mse-sigmoid": "MSE, (p − y)²"}  # fmt: skip
 
 
-def _by_loss(names: list[str], field: str = "label") -> tuple[alt.Color, alt.StrokeDash]:
-    """Colour and dash of registry losses under their labels: one legend."""
-    labels = [LABELS[n] for n in names]
-    colors = alt.Color(f"{field}:N", title=None, scale=alt.Scale(domain=labels, range=[color(n) for n in names]))
-    dashes = alt.StrokeDash(f"{field}:N", title=None, scale=alt.Scale(domain=labels, range=[dash(n) for n in names]))
-    return colors.legend(orient="top", columns=1, labelLimit=280), dashes.legend(orient="top", columns=1, labelLimit=280)
+def _legend(labels: list[str], colours: list[str], dashes: list[list[int]]) -> tuple[alt.Color, alt.StrokeDash]:
+    """Colour and dash per label, in one legend above the plot."""
+    colour = alt.Color("label:N", title=None, scale=alt.Scale(domain=labels, range=colours))
+    dash_ = alt.StrokeDash("label:N", title=None, scale=alt.Scale(domain=labels, range=dashes))
+    return colour.legend(orient="top", columns=1, labelLimit=280), dash_.legend(orient="top", columns=1, labelLimit=280)
+
+
+def _line_chart(data: pd.DataFrame, title: list[str], x: alt.X, y: alt.Y, legend, tooltip: list, description: str) -> alt.Chart:
+    """One line per `label`, styled by `legend` (a _legend pair)."""
+    colors, dashes = legend
+    return (
+        alt.Chart(data, title=alt.Title(title))
+        .mark_line(strokeWidth=2.5)
+        .encode(x=x, y=y, color=colors, strokeDash=dashes, tooltip=tooltip)
+        .properties(height=HEIGHT, description=description)
+    )
 
 
 def _lines(data: pd.DataFrame, title: str, x: alt.X, y: alt.Y, names: list[str], description: str) -> alt.Chart:
-    colors, dashes = _by_loss(names)
-    return (
-        alt.Chart(data.assign(label=data["loss"].map(LABELS)), title=alt.Title(title.split("; ")))
-        .mark_line(strokeWidth=2.5)
-        .encode(x=x, y=y, color=colors, strokeDash=dashes, tooltip=["label:N", x.shorthand, y.shorthand])
-        .properties(height=HEIGHT, description=description)
-    )
+    """Registry losses under their labels, each in its own colour and dash."""
+    legend = _legend([LABELS[n] for n in names], [color(n) for n in names], [dash(n) for n in names])
+    labelled = data.assign(label=data["loss"].map(LABELS))
+    return _line_chart(labelled, title.split("; "), x, y, legend, ["label:N", x.shorthand, y.shorthand], description)
 
 
 def _rule(x: float, text: str) -> alt.LayerChart:
@@ -69,22 +76,13 @@ def binary_chart(table: pd.DataFrame) -> alt.Chart:
     )
     names = sorted(long.label.unique())
     palette = {0: color("mse"), 1: color("ce")}
-    colors = alt.Color("label:N", title=None, scale=alt.Scale(domain=names, range=[palette[int(n[-1])] for n in names]))
-    dashes = alt.StrokeDash(
-        "label:N",
-        title=None,
-        scale=alt.Scale(domain=names, range=[list(SOLID) if n.startswith("BCE") else [4, 4] for n in names]),
-    )
-    return (
-        alt.Chart(long, title=alt.Title(["Loss against the logit z:", "one line hides the other"]))
-        .mark_line(strokeWidth=2.5)
-        .encode(
-            x=alt.X("z:Q", title="logit z"), y=alt.Y("value:Q", title="loss"),
-            color=colors.legend(orient="top", columns=1, labelLimit=280), strokeDash=dashes.legend(orient="top", columns=1, labelLimit=280),
-            tooltip=["label:N", "z:Q", alt.Tooltip("value:Q", format=".6g")],
-        )
-        .properties(height=HEIGHT, description="Line chart: BCE with logits on z and cross-entropy on [0, z] against z, "
-                    "for labels 0 and 1; each pair of lines lies on top of each other.")
+    legend = _legend(names, [palette[int(n[-1])] for n in names], [list(SOLID) if n.startswith("BCE") else [4, 4] for n in names])
+    return _line_chart(
+        long, ["Loss against the logit z:", "one line hides the other"],
+        alt.X("z:Q", title="logit z"), alt.Y("value:Q", title="loss"), legend,
+        ["label:N", "z:Q", alt.Tooltip("value:Q", format=".6g")],
+        "Line chart: BCE with logits on z and cross-entropy on [0, z] against z, "
+        "for labels 0 and 1; each pair of lines lies on top of each other.",
     )  # fmt: skip
 
 
@@ -92,18 +90,13 @@ def smoothing_chart(table: pd.DataFrame, margin: float) -> alt.LayerChart:
     """Label-smoothed cross-entropy against the logit margin (core.practice.smoothed_losses), a rule at its minimum."""
     data = table.assign(label="label_smoothing = " + table.eps.map("{:g}".format))
     names = list(dict.fromkeys(data.label))
-    colors = alt.Color("label:N", title=None, scale=alt.Scale(domain=names, range=[color("ce"), color("mse")][: len(names)]))
-    dashes = alt.StrokeDash("label:N", title=None, scale=alt.Scale(domain=names, range=[list(SOLID), [7, 3]][: len(names)]))
-    lines = (
-        alt.Chart(data, title=alt.Title(["nn.CrossEntropyLoss against", "the true-class logit margin m"]))
-        .mark_line(strokeWidth=2.5)
-        .encode(
-            x=alt.X("m:Q", title="margin m in z = [m, 0, …, 0]"), y=alt.Y("loss:Q", title="loss"),
-            color=colors.legend(orient="top", columns=1, labelLimit=280), strokeDash=dashes.legend(orient="top", columns=1, labelLimit=280),
-            tooltip=["label:N", "m:Q", alt.Tooltip("loss:Q", format=".5f")],
-        )
-        .properties(height=HEIGHT, description="Line chart: cross-entropy with and without label smoothing against the "
-                    "logit margin; a rule at the smoothed loss's minimum.")
+    legend = _legend(names, [color("ce"), color("mse")][: len(names)], [list(SOLID), [7, 3]][: len(names)])
+    lines = _line_chart(
+        data, ["nn.CrossEntropyLoss against", "the true-class logit margin m"],
+        alt.X("m:Q", title="margin m in z = [m, 0, …, 0]"), alt.Y("loss:Q", title="loss"), legend,
+        ["label:N", "m:Q", alt.Tooltip("loss:Q", format=".5f")],
+        "Line chart: cross-entropy with and without label smoothing against the "
+        "logit margin; a rule at the smoothed loss's minimum.",
     )  # fmt: skip
     return alt.layer(lines, _rule(margin, f"minimum, m = {margin:.3f}")).properties(description=lines.description)
 
