@@ -4,7 +4,7 @@ The same configuration and seed give the same records, so every session that ask
 job. A job holds only immutable results (records, core.snapshots.Snapshot); its Race lives in the worker
 (core.worker). A session holds a Ticket: the epoch it wants and when it last looked. Each worker trains its jobs
 in the order they were first asked for, SLOTS at a time, taking turns of BUDGET seconds; later jobs wait, and
-their tickets say how many are ahead. A ticket nobody looks at for HEARTBEAT seconds asks for nothing, so a
+their tickets say how many are ahead. A ticket nobody looks at for core.jobs.HEARTBEAT seconds asks for nothing, so a
 closed tab stops its training; a job without tickets leaves the worker.
 
 An uploaded table (core.tabular) gets a private job: its Dataset travels with the job's first turn in a worker,
@@ -13,116 +13,23 @@ and the job is never kept among the finished ones.
 
 import itertools
 import logging
-import math
 import os
 import threading
 import time
-import weakref
-from bisect import bisect_right
 from collections import OrderedDict
 from urllib.parse import urlencode
 
 from core.config import RunConfig
 from core.data import Dataset
-from core.snapshots import Snapshot
-from core.worker import Progress, Worker, plain
+from core.jobs import Job, Ticket
+from core.worker import Worker, plain
 
 SLOTS = 4  # jobs a worker trains at once: four Default races at full pace fill one core
 BUDGET = 0.05  # seconds of training per turn: short, so the slots take turns several times a second
 VIEW_SECONDS = {"race": 0.25, "misuse": 0.0}  # fresh views at most this often: decision-region PNGs cost ~10 ms
-HEARTBEAT = 10.0  # seconds a ticket keeps asking after its session last looked
 IDLE = 60.0  # a job nobody has looked at for this long leaves the worker (retrained if asked again)
+_private = itertools.count(1)  # a private job's key suffix: never the same as another's
 KEEP_FINISHED = 32  # finished jobs kept to serve a repeated Start, or another session, at once
-_ids = itertools.count(1)
-
-
-class Job:
-    """One race being trained: its records and snapshots so far, and the tickets watching it."""
-
-    def __init__(self, key: str, config: RunConfig, kind: str, worker: Worker, data: Dataset | None = None):
-        self.key, self.config, self.kind, self.worker = key, config, kind, worker
-        self.data = data  # an uploaded table's Dataset; None: the worker generates the config's own
-        self.records: list[dict] = []
-        self.snapshots: list[Snapshot] = []  # one per answer from the worker, in epoch order: a late viewer replays them
-        self.checkpoints: list = []  # core.timeline.checkpoint tables as the worker recorded them
-        self.tickets: weakref.WeakValueDictionary[int, Ticket] = weakref.WeakValueDictionary()
-        self.asked: float | None = None  # when it last started needing work: its place in the queue
-        self.served = self.viewed = -math.inf  # when the worker last trained it, and last made its views
-        self.in_worker = False
-        self.error: str | None = None
-        self.losses = 0  # workers lost while training it
-
-    @property
-    def epoch(self) -> int:
-        return self.snapshots[-1].epoch if self.snapshots else -1
-
-    @property
-    def finished(self) -> bool:
-        return self.error is not None or bool(self.snapshots and self.snapshots[-1].done)
-
-    def _live(self, now: float) -> list["Ticket"]:
-        return [t for t in list(self.tickets.values()) if now - t.seen < HEARTBEAT]
-
-    def wanted(self, now: float) -> int:
-        """The furthest epoch a live ticket wants (-1: nobody asks)."""
-        return max((t.want for t in self._live(now)), default=-1)
-
-    def demand(self, now: float) -> int:
-        """The furthest epoch a live ticket may see now, its pace allowing."""
-        return max((t.allowed(now) for t in self._live(now)), default=-1)
-
-    def latest(self, epoch: int) -> Snapshot | None:
-        """The last snapshot at or before `epoch`."""
-        at = bisect_right([s.epoch for s in self.snapshots], epoch)
-        return self.snapshots[at - 1] if at else None
-
-    def apply(self, progress: Progress, now: float) -> None:
-        """Add what the worker sent as a new snapshot (views: the fresh ones, else the latest)."""
-        self.records += progress.records
-        self.checkpoints += progress.checkpoints
-        views = progress.views or self.snapshots[-1].views
-        if progress.views is not None:
-            self.viewed = now
-        recorded = tuple(self.checkpoints)
-        snap = Snapshot(self.config, progress.epoch, progress.status, tuple(self.records), views, progress.done, recorded)
-        if self.snapshots and self.snapshots[-1].epoch == snap.epoch:
-            self.snapshots[-1] = snap  # views caught up with the epoch
-        else:
-            self.snapshots.append(snap)
-
-
-class Ticket:
-    """One session's hold on a job. `pace` > 0 spreads a watched race over at least that many seconds."""
-
-    def __init__(self, trainer: "Trainer", job: Job, want: int, pace: float):
-        self.trainer, self.job, self.want, self.pace = trainer, job, want, pace
-        self.id, self.started = next(_ids), time.monotonic()
-        self.seen = self.started
-
-    def allowed(self, now: float) -> int:
-        """The epoch this ticket may see now: its want, capped by its pace."""
-        if self.pace <= 0:
-            return self.want
-        return min(self.want, math.ceil(self.job.config.epochs * (now - self.started) / self.pace))
-
-    def latest(self) -> Snapshot | None:
-        """The newest snapshot this ticket may see (and a heartbeat: its session is still looking)."""
-        self.seen = time.monotonic()
-        with self.trainer.cv:
-            return self.job.latest(self.allowed(self.seen))
-
-    def wait(self, after: int, timeout: float) -> None:
-        """Until the job has something past epoch `after`, ends, or `timeout` seconds pass (the GIL is free meanwhile)."""
-        with self.trainer.cv:
-            self.trainer.cv.wait_for(lambda: self.job.epoch > after or self.job.finished, timeout)
-
-    def ahead(self) -> int:
-        """Jobs that will train before this one starts (0: it is training, or done)."""
-        return self.trainer.ahead(self.job)
-
-    @property
-    def error(self) -> str | None:
-        return self.job.error
 
 
 class Trainer:
@@ -147,7 +54,7 @@ class Trainer:
         if kind not in VIEW_SECONDS:
             raise ValueError(f"unknown views {kind!r}; choose from {', '.join(VIEW_SECONDS)}")
         private = private or data is not None
-        key = f"{kind}?{urlencode(config.to_dict())}" + (f"#{next(_ids)}" if private else "")
+        key = f"{kind}?{urlencode(config.to_dict())}" + (f"#{next(_private)}" if private else "")
         with self.cv:
             job = self.jobs.get(key)
             if job is None and key in self.finished:

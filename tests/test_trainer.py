@@ -8,8 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from core import timeline
-from core import trainer as trainer_module
+from core import jobs, timeline
 from core.config import RunConfig
 from core.engine import Race
 from core.trainer import Trainer
@@ -97,7 +96,7 @@ def test_jobs_beyond_the_slots_wait_and_say_how_many_are_ahead(request):
 
 
 def test_a_ticket_nobody_looks_at_stops_asking(trainer, monkeypatch):
-    monkeypatch.setattr(trainer_module, "HEARTBEAT", 0.3)
+    monkeypatch.setattr(jobs, "HEARTBEAT", 0.3)
     long = replace(SMALL, epochs=3000, samples=400, hidden=(32, 32))
     ticket = trainer.ticket(long, "race", long.epochs)
     time.sleep(1.0)  # the tab closed: nobody calls ticket.latest()

@@ -18,8 +18,8 @@ from core import trainer
 from core.config import RunConfig
 from core.data import Dataset
 from core.engine import warm_up
+from core.jobs import Ticket
 from core.snapshots import Snapshot
-from core.trainer import Ticket
 
 RACE_PAGE = "race"  # the Loss race page's key; the per-sample page reads its finished race
 RACE_SECONDS = 2.0  # a watched race is spread over at least this long, so there is something to watch
