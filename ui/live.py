@@ -225,4 +225,5 @@ def _rerun_for_next_frame(s: Live, scope: str) -> None:
         return
     time.sleep(max(0.0, s.drawn_at + PACER.interval(_session()) * calm() - time.monotonic()))
     s.ticket.wait(s.shown.epoch if s.shown else -1, NEWS_SECONDS)
+    st.empty()  # an st call: a rerun of the whole app asked for meanwhile (a page link) takes over here, not ours
     st.rerun(scope=scope)
