@@ -59,7 +59,8 @@ def read_table(args: argparse.Namespace) -> tabular.Table:
     try:
         if path.stat().st_size > tabular.MAX_BYTES:  # before reading a huge file into memory
             raise tabular.TableError(f"--data: {args.data}: {path.stat().st_size:,} bytes; at most 5 MB")
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # a device or pipe has no size: read one byte past the cap, never more
+            raw = file.read(tabular.MAX_BYTES + 1)
     except OSError as err:
         raise tabular.TableError(f"--data: cannot read {args.data!r}: {err.strerror}") from None
     try:

@@ -132,7 +132,10 @@ def validate(c: RunConfig) -> None:
     elif c.dataset not in CLASS_RANGE:
         raise ConfigError("dataset", f"unknown dataset {c.dataset!r}; choose from {', '.join(CLASS_RANGE)}")
     else:
-        _check_range("classes", c.classes, *CLASS_RANGE[c.dataset])
+        low, high = CLASS_RANGE[c.dataset]
+        if low == high != c.classes:  # say why, not "in [2, 2]": the default 3 is what a two-class shape meets first
+            raise ConfigError("classes", f"the {c.dataset} dataset has exactly {low} classes, got {c.classes}")
+        _check_range("classes", c.classes, low, high)
         _check_range("samples", c.samples, 20, MAX_SAMPLES)
     _check_range("noise", c.noise, 0.0, PLAYGROUND_MAX_NOISE if c.dataset in PLAYGROUND_DATASETS else 2.0)
     _check_range("label_noise", c.label_noise, 0.0, 0.5)

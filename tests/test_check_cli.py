@@ -1,6 +1,7 @@
 """`python -m core check`: lint lines, JSON, exit codes 0/1/2, and every bad input as one line, never a traceback."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -98,3 +99,13 @@ def test_real_processes_and_standard_input():
         assert done.returncode == 1 and done.stdout.startswith("<stdin>:2:8: softmax-into-cross-entropy ") and done.stderr == ""
     done = subprocess.run([sys.executable, "-m", "core.check", "-"], input=b"\xff\xfe", capture_output=True, timeout=60)
     assert done.returncode == 2 and done.stderr == b"error: <stdin>: not UTF-8 text (byte 0xff at offset 0)\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_standard_output_that_fails_on_write_is_one_line(tmp_path, form):
+    """`python -m core check train.py > /dev/full`: exit 2 and one error line, as `python -m core train` does."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "core", "check", "--format", form, write(tmp_path, "t.py", BUG)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert (done.returncode, done.stderr) == (2, "error: cannot write standard output: No space left on device\n")

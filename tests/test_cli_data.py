@@ -1,6 +1,7 @@
 """`python -m core train|grads --data FILE.csv --label COLUMN`: the columns built-in data gives, the engine's numbers
 on the same table, and one error line with exit 2 for every bad file or option."""
 
+import os
 import subprocess
 import sys
 
@@ -92,6 +93,13 @@ def test_bad_data_options_exit_2_naming_the_option(args, name, tmp_path, capsys)
     places = {"GOOD": str(good), "MISSING": str(tmp_path / "missing.csv"), "DIR": str(tmp_path)}
     assert run_main(["train", *TINY, *[places.get(a, a) for a in args]]) == 2
     assert_one_error_line(capsys, name)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_file_without_a_size_is_read_only_to_the_cap(capsys):
+    """A device reports size 0: reading stops one byte past 5 MB (it used to read /dev/zero until memory ran out)."""
+    assert run_main(["train", "--data", "/dev/zero", "--label", "label", *TINY]) == 2
+    assert_one_error_line(capsys, "--data")
 
 
 def test_a_bad_file_in_a_real_process(tmp_path):

@@ -8,7 +8,7 @@ from core.config import ConfigError, RunConfig, from_query
 
 BAD = [
     ({"dataset": "mnist"}, "dataset", "unknown dataset"),
-    ({"dataset": "moons", "classes": 3}, "classes", "[2, 2]"),
+    ({"dataset": "moons", "classes": 3}, "classes", "the moons dataset has exactly 2 classes, got 3"),
     ({"classes": 1}, "classes", "[2, 10]"),
     ({"samples": 10**7}, "samples", "[20, 5000]"),
     ({"losses": ("ce", "hinge")}, "losses", "unknown loss"),

@@ -72,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `| head`: the reader left; stay quiet
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as err:  # a full disk: one line, as `python -m core train` says it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the unwritten rest would fail again at exit
+        return fail(f"cannot write standard output: {err.strerror}")
     return 2 if unreadable else 1 if any(f.severity in FAILING for f in findings) else 0
 
 
