@@ -154,3 +154,12 @@ def test_step7_draws_each_loss_at_its_tuned_rate():
     (chart,) = at.get("vega_lite_chart")
     (shown,) = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
     assert len(shown) == 4 * 3 and shown.groupby(["classes", "run"]).size().max() == 1  # one rate per loss and C
+
+
+@pytest.mark.parametrize("step, named", [("1", "Loss"), ("2", "|∂L/∂z|, log axis"), ("3", "The gradient ∂L/∂z")])
+def test_each_neuron_chart_is_titled_by_what_it_plots(step, named):
+    at = open_tour(step=step)
+    (chart,) = at.get("vega_lite_chart")
+    curves = json.loads(chart.proto.spec)["layer"][0]
+    assert curves["title"]["text"] == [f"{named} against the logit z, true label y = 1"]
+    assert curves["encoding"]["y"]["title"] == ("loss" if named == "Loss" else "gradient" if step == "3" else "|gradient|")

@@ -43,11 +43,11 @@ def accuracy_data(history: pd.DataFrame) -> pd.DataFrame:
 
 @frozen
 def loss_spec() -> alt.LayerChart:
-    base = alt.Chart(title="Training loss (raw values) and the softmax-ce floor")
+    base = alt.Chart(title=alt.Title(["Training loss (raw values)", "and the softmax-ce floor"]))
     lines = base.mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q"),
         y=alt.Y("loss:Q", title="mean training loss", scale=alt.Scale(zero=True)),
-        color=_run_color([*LOSSES, FLOOR]).legend(orient="top"),
+        color=_run_color([*LOSSES, FLOOR]).legend(orient="top", columns=2),  # two a row: the third ran off a phone
         strokeDash=alt.StrokeDash(
             "run:N", legend=None, scale=alt.Scale(domain=[*LOSSES, FLOOR], range=[dash(n) for n in [*LOSSES, FLOOR]])
         ),
@@ -72,7 +72,7 @@ def confidence_spec() -> alt.LayerChart:
         x2="p_to:Q",
         y=alt.Y("count:Q", title="samples", stack=None),
         y2=alt.datum(0),  # ranged x (bins) needs an explicit base, or Vega-Lite draws thin ticks
-        color=_run_color([*LOSSES, CAP]).legend(orient="top"),
+        color=_run_color([*LOSSES, CAP]).legend(orient="top", columns=2),
         tooltip=["run:N", "p_from:Q", "p_to:Q", "count:Q"],
     )
     cap = base.transform_aggregate(cap="max(cap)").mark_rule(strokeDash=[6, 4], strokeWidth=2)
@@ -93,7 +93,7 @@ def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
 
 @frozen
 def ratio_spec() -> alt.LayerChart:
-    base = alt.Chart(title="‖∇θ L‖ of softmax-ce ÷ ‖∇θ L‖ of ce (log axis; dashed: equal)")
+    base = alt.Chart(title=alt.Title(["‖∇θ L‖ of softmax-ce ÷ ‖∇θ L‖ of ce", "(log axis; dashed: equal)"]))  # one line squashed a phone's plot to nothing
     line = base.mark_line(strokeWidth=2, color=color("softmax-ce")).encode(
         x=alt.X("epoch:Q"),
         y=alt.Y("ratio:Q", title="gradient-norm ratio", scale=alt.Scale(type="log")),

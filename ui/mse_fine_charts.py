@@ -10,6 +10,7 @@ from core.losses import color, dash
 from core.palette import BLACK, GREY
 
 RESCALED_DASH = (1, 2)  # "mse-logits (k=…, M=…)": its own colour and dash
+LEGEND = alt.Legend(orient="bottom", columns=2)  # on the right, long loss names left a phone's plot ~110 px
 
 
 def _text(title: str | list[str]) -> str:
@@ -24,7 +25,7 @@ def _colors(series: list[str]) -> alt.Scale:
 def _dashes(series: list[str]) -> alt.StrokeDash:
     """Registry dashes by loss, the rescaled variant its own; same title as the colour: one legend."""
     dashes = [dash(name) if "(" not in name else list(RESCALED_DASH) for name in series]
-    return alt.StrokeDash("run:N", title="loss", scale=alt.Scale(domain=series, range=dashes))
+    return alt.StrokeDash("run:N", title="loss", scale=alt.Scale(domain=series, range=dashes), legend=LEGEND)
 
 
 def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
@@ -35,7 +36,7 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(table, title=title).encode(
         x=alt.X("confidence:Q", title="mean confidence in bin", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("accuracy:Q", title="accuracy in bin", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("run:N", title="loss", scale=_colors(series)),
+        color=alt.Color("run:N", title="loss", scale=_colors(series), legend=LEGEND),
     )
     tooltip = [
         "run",
@@ -71,7 +72,7 @@ def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str | list[str
         .encode(
             x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
             y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(domain=domain or [0, 1])),
-            color=alt.Color("run:N", title="loss", scale=_colors(series)),
+            color=alt.Color("run:N", title="loss", scale=_colors(series), legend=LEGEND),
             strokeDash=_dashes(series),
             tooltip=tooltip,
         )
@@ -93,7 +94,7 @@ def epoch_chart(rows: pd.DataFrame, y: str, y_title: str, title: str, log_y: boo
         .encode(
             x=alt.X("epoch:Q", title="epoch"),
             y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
-            color=alt.Color("run:N", title="loss", scale=_colors(series)),
+            color=alt.Color("run:N", title="loss", scale=_colors(series), legend=LEGEND),
             strokeDash=_dashes(series),
             tooltip=["run", "epoch", alt.Tooltip(f"{y}:Q", title=y_title, format=".3g")],
         )

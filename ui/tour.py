@@ -21,7 +21,8 @@ CONFIDENTLY_WRONG = 0.1  # step 5's p(true class) threshold, the per-sample page
 def neuron_figure(quantity: str, z: float, log: bool) -> None:
     """One panel of the Theory page's neuron (y = 1, textbook ½-MSE), marked at z."""
     marks = neuron_curves(torch.tensor([z], dtype=torch.float64), 1, half_mse=True)
-    title = f"{'|∂L/∂z|, log axis' if log else 'Loss'} against the logit z, true label y = 1"
+    named = {"loss": "Loss", "gradient": "|∂L/∂z|, log axis" if log else "The gradient ∂L/∂z"}[quantity]
+    title = f"{named} against the logit z, true label y = 1"
     st.altair_chart(
         theory_charts.neuron_panel(neuron_curves(z_grid(8.0, 161), 1, True), quantity, z, marks, title, log=log), width="stretch"
     )
