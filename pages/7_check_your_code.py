@@ -32,10 +32,10 @@ for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
 st.text_area("Paste PyTorch code", key=CODE, height=260, max_chars=view.MAX_BYTES, on_change=use, args=("paste",),
              placeholder="import torch.nn as nn\n…")  # fmt: skip
 upload = st.file_uploader(
-    f"…or upload a .py or .ipynb file (up to {view.MAX_BYTES // 1000} kB)",
+    f"…or upload a .py or .ipynb file (up to {view.MAX_FILE_MB} MB, with up to {view.MAX_BYTES // 1000} kB of code)",
     type=["py", "ipynb"],
     key=f"{PAGE}.upload",
-    max_upload_size=1,
+    max_upload_size=view.MAX_FILE_MB,
 )
 if upload is not None and st.session_state.get(SEEN) != upload.file_id:  # a new upload is what to check now
     st.session_state[SEEN] = upload.file_id

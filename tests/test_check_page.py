@@ -90,6 +90,23 @@ def test_unusable_uploads_say_why(name, data, warning):
     assert not at.exception and warning in at.warning[0].value.replace("\\", "")
 
 
+def notebook_bytes(code: str, output: str = "") -> bytes:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": code,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": output}]}  # fmt: skip
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def test_a_notebook_is_measured_by_its_code_not_its_outputs():
+    """The uploader takes 1 MB; the page checks 300 kB of code: outputs and images don't count against it."""
+    at = open_check()
+    heavy = notebook_bytes("import torch.nn.functional as F\nloss = F.cross_entropy(F.softmax(z, dim=1), y)\n", "x" * 600_000)
+    assert 600_000 < len(heavy) <= check_view.MAX_FILE_MB * 1_000_000
+    at.file_uploader[0].set_value(("heavy.ipynb", heavy, "application/json")).run()
+    assert not at.exception and not at.warning and "`softmax-into-cross-entropy`" in shown(at)
+    at.file_uploader[0].set_value(("long.ipynb", notebook_bytes("x = 1\n" * 60_000), "application/json")).run()
+    assert "long.ipynb has 360 kB of code; this page checks at most 300 kB" in at.warning[0].value.replace("\\", "")
+
+
 def test_a_syntax_error_is_a_finding_not_a_crash():
     at = open_check()
     at.text_area(key="check.code").set_value("def f(:\n    pass\n").run()
@@ -134,3 +151,11 @@ def test_a_long_file_explains_the_first_findings_and_marks_them_all():
         and f"**{check_view.MAX_CARDS + 1}. Line" not in text
     )
     assert f"…and {60 - check_view.MAX_CARDS} more" in text and at.code[0].value.count("# ◀") == 60
+
+
+def test_a_findings_code_shows_as_code_and_its_prose_as_typed():
+    assert check_view.code_spans("from `torch.softmax(z, 1)` reach [x](y) *") == r"from `torch.softmax(z, 1)` reach \[x\](y) \*"
+    assert check_view.code_spans("`:red[a]` and $b$") == r"`:red[a]` and \$b\$"  # a code span shows Markdown literally
+    at = open_check()
+    at.text_area(key="check.code").set_value("loss = nn.CrossEntropyLoss()(torch.softmax(logits, 1), y)\n").run()
+    assert "Softmax probabilities from `torch.softmax(logits, 1)` (line 1)" in shown(at)

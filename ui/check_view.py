@@ -1,5 +1,7 @@
 """The Check-your-code page's pieces: which input to check, the code with its findings marked, one card per finding."""
 
+import re
+
 import streamlit as st
 
 from core.check import RULES, Document, Finding, Unreadable, check_document
@@ -8,7 +10,8 @@ from core.check.sources import document
 from ui.shell import plain
 
 PAGE = "check"
-MAX_BYTES = 300_000  # about 8,000 lines: checked in well under a second, and no visitor can tie up the server
+MAX_BYTES = 300_000  # of code, about 8,000 lines: checked in well under a second, and no visitor can tie up the server
+MAX_FILE_MB = 1  # the uploader's own cap: a notebook's outputs and images weigh more than its code
 MAX_CARDS = 40  # findings explained one by one; the rest are marked in the code
 MARK = "  # ◀"  # appended to a line that has a finding (the code shown is never changed otherwise)
 SEVERITY_COLOR = {"error": "red", "warning": "orange", "info": "blue"}
@@ -22,17 +25,16 @@ DEMO_LABELS = {  # what each demo link opens, by its target
 
 def checked(name: str, data: bytes) -> tuple[Document | None, list[Finding], str | None]:
     """The document, its findings, or the one line that says why it was not checked."""
-    if len(data) > MAX_BYTES:
-        return (
-            None,
-            [],
-            f"{name} is {len(data) / 1000:.0f} kB; this page checks at most {MAX_BYTES // 1000} kB. Run `python -m core check` on it.",
-        )
     try:
-        doc = document(name, data)
-        return doc, check_document(doc), None
+        doc = document(name, data) if len(data) <= MAX_FILE_MB * 1_000_000 else None
     except Unreadable as err:
         return None, [], str(err)
+    size = len(data) if doc is None else len(doc.text.encode())  # a notebook's code cells, not its outputs
+    if size > MAX_BYTES:
+        what = "code" if doc is not None and doc.cells is not None else ""
+        message = f"{name} has {size / 1000:.0f} kB of {what or 'text'}; this page checks at most {MAX_BYTES // 1000} kB"
+        return None, [], f"{message}. Run `python -m core check` on it."
+    return doc, check_document(doc), None
 
 
 def annotated(text: str, findings: list[Finding], first: int = 1) -> str:
@@ -71,6 +73,13 @@ def where(line: int, cell: int | None) -> str:
     return f"cell {cell}, line {line}" if cell is not None else f"line {line}"
 
 
+def code_spans(text: str) -> str:
+    """A finding's sentence as Markdown: its `code` spans as code (Markdown inside a code span stays literal), the
+    rest escaped, so the visitor's code shows as typed and can style nothing."""
+    parts = re.split(r"`([^`\n]+)`", text)  # even: prose; odd: code
+    return "".join(f"`{part}`" if k % 2 else plain(part) for k, part in enumerate(parts))
+
+
 def finding_card(number: int, finding: Finding) -> None:
     """One finding: where, rule and severity, what the checker saw, why it matters, the fix, and its live demo."""
     rule = RULES[finding.rule]
@@ -79,12 +88,12 @@ def finding_card(number: int, finding: Finding) -> None:
         st.markdown(
             f"**{number}. {where(finding.line, finding.cell).capitalize()}** · `{finding.rule}` · :{color}[{finding.severity}]"
         )
-        st.markdown(plain(finding.message[0].upper() + finding.message[1:]) + ".")
+        st.markdown(code_spans(finding.message[0].upper() + finding.message[1:]) + ".")
         st.markdown(f"**Why it matters.** {rule.why}")
         if finding.fix_line is not None:
             st.caption(f"Fix at {where(finding.fix_line, finding.fix_cell)}")
             st.code(f"- {finding.before}\n+ {finding.fix}", language="diff", wrap_lines=True)
         else:
-            st.markdown(f"**Fix:** {plain(finding.fix)}.")
+            st.markdown(f"**Fix:** {code_spans(finding.fix)}.")
         if finding.demo:
             st.markdown(f"[{demo_label(finding.demo)} →]({finding.demo.lstrip('/')})")
