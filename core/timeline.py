@@ -133,9 +133,10 @@ def _sentence(ref, other, threshold: float) -> str:
     times = "∞" if math.isinf(k) else f"{k:,.0f}" if k >= 1000 else f"{k:.3g}"
     means = f"(mean ‖∂ℓ/∂z‖ {ref.mean_dlogit_norm:.3g} vs {other.mean_dlogit_norm:.3g})"
     if ref.n == other.n:
-        return f"**{ref.n}** samples are confidently wrong ({where}); {a} pushes them **{times}×** harder than {b} on average {means}."
+        are = "sample is" if ref.n == 1 else "samples are"
+        return f"**{ref.n}** {are} confidently wrong ({where}); {a} pushes {'it' if ref.n == 1 else 'them'} **{times}×** harder than {b} on average {means}."
     return (
-        f"Confidently wrong ({where}): **{ref.n}** samples under {a}, **{other.n}** under {b}; "
+        f"Confidently wrong ({where}): **{ref.n}** sample{'' if ref.n == 1 else 's'} under {a}, **{other.n}** under {b}; "
         f"{a} pushes its own **{times}×** harder than {b} pushes its own, on average {means}."
     )
 

@@ -166,3 +166,9 @@ def test_answers_six_to_ten_show_the_library_numbers():
     text = reveal(at, 10)
     assert text.startswith("**90%.**") and "50% / 50%" in text and "scores 90% accuracy" in text
     assert not at.main.get("page_link")  # no page covers class weights
+
+
+def test_a_range_of_one_number_is_said_once():
+    from ui.practice import span
+
+    assert span([0.6541, 0.6539]) == "0.654 at each" and span([0.612, 0.654]) == "0.612 to 0.654"

@@ -205,3 +205,12 @@ def test_at_epoch_zero_the_loss_acts_only_through_the_logit_gradient():
     bce, mse = (start[start.run == name].reset_index(drop=True) for name in ("bce", "mse-sigmoid"))
     jacobian_bce, jacobian_mse = bce.param_grad_norm / bce.dlogit_norm, mse.param_grad_norm / mse.dlogit_norm
     assert jacobian_bce.to_numpy() == pytest.approx(jacobian_mse.to_numpy(), rel=1e-4)
+
+
+def test_one_confidently_wrong_sample_is_one_sample():
+    from types import SimpleNamespace as Row
+
+    one, two, three = (Row(run=r, n=n, mean_dlogit_norm=m) for r, n, m in [("ce", 1, 0.9), ("mse", 1, 0.1), ("mse", 3, 0.1)])
+    assert timeline._sentence(one, two, 0.1).startswith("**1** sample is confidently wrong (p(true class) < 0.1);")
+    assert " pushes it **9×** harder" in timeline._sentence(one, two, 0.1)
+    assert timeline._sentence(one, three, 0.1).startswith("Confidently wrong (p(true class) < 0.1): **1** sample under")

@@ -23,6 +23,12 @@ def signed(x: float) -> str:
 WRONG = signed(core.WRONG_LOGIT)  # the confidently wrong logit, as text
 
 
+def span(values) -> str:
+    """"0.612 to 0.654", or "0.654 at each" when the range is one number at this precision."""
+    low, high = f"{min(values):.3f}", f"{max(values):.3f}"
+    return f"{low} at each" if low == high else f"{low} to {high}"
+
+
 def gradient() -> None:
     norms, p = core.norm_at(("ce", "mse")), core.true_probability(core.WRONG_LOGIT)
     st.markdown(
@@ -105,8 +111,7 @@ def adam() -> None:
         f"{sgd_ce.first_step:.3f}. MSE starts moving, then stalls: after {core.SATURATED.epochs} epochs "
         f"{adam_mse.wrong:.0f} samples are still confidently wrong (p_y < {core.WRONG_P:g}; "
         f"{adam_mse.wrong_at_start:.0f} at the start), at accuracy {adam_mse.accuracy:.3f}, while cross-entropy has {adam_ce.wrong:.0f} left at {adam_ce.accuracy:.3f}. "
-        f"Adam rescales parameters, not samples. The same at Adam's lr {lrs}: MSE ends at accuracy "
-        f"{adam_rows.accuracy.min():.3f} to {adam_rows.accuracy.max():.3f}."
+        f"Adam rescales parameters, not samples. The same at Adam's lr {lrs}: MSE ends at accuracy {span(adam_rows.accuracy)}."
     )
     st.altair_chart(charts.adam_chart(history, [sgd, drawn]), width="stretch")
     named = {
