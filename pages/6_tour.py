@@ -7,8 +7,9 @@ from ui import links, shell, tour
 # Presenter mode: no sidebar or toolbar, larger text, so a shared screen shows only the argument.
 PRESENTER_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stExpandSidebarButton"], [data-testid="stToolbar"] {display: none;}
-[data-testid="stMainBlockContainer"] {font-size: 1.3rem; max-width: 1200px;}
-[data-testid="stMainBlockContainer"] h1 {font-size: 3rem;}
+[data-testid="stMainBlockContainer"] {max-width: 1200px;}
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(p, li) {font-size: 1.3rem;}
+[data-testid="stMainBlockContainer"] h1 {font-size: clamp(1.75rem, 6vw, 3rem);} /* a phone: whole words */
 </style>"""
 
 shell.setup("Interview tour", tour.LINK)  # the link decides where a session starts: tour.step, tour.presenter

@@ -10,7 +10,8 @@ from core.losses import color, dash
 from core.palette import BLACK, GREY
 
 RESCALED_DASH = (1, 2)  # "mse-logits (k=…, M=…)": its own colour and dash
-LEGEND = alt.Legend(orient="bottom", columns=2)  # on the right, long loss names left a phone's plot ~110 px
+LEGEND = alt.Legend(orient="top", columns=2)  # on the right, long loss names left a phone's plot ~110 px
+LEGEND_ROOM = 60  # px of a chart's height the legend above it takes (Streamlit fits title, legend and plot in the height)
 
 
 def _text(title: str | list[str]) -> str:
@@ -51,7 +52,7 @@ def reliability_chart(table: pd.DataFrame) -> alt.LayerChart:
     )
     description = f"Reliability diagram, one line per loss ({', '.join(series)}): accuracy against mean confidence per bin; dashed diagonal: perfect calibration."
     line = base.mark_line(strokeWidth=2).encode(strokeDash=_dashes(series))
-    return (diagonal.encode(x="x:Q", y="y:Q") + line + dots).properties(height=320, description=description)
+    return (diagonal.encode(x="x:Q", y="y:Q") + line + dots).properties(height=320 + LEGEND_ROOM, description=description)
 
 
 def accuracy_domain(*columns: pd.Series) -> list[float]:
@@ -77,7 +78,7 @@ def sweep_chart(sweep: pd.DataFrame, x: str, x_title: str, title: str | list[str
             tooltip=tooltip,
         )
         .properties(
-            height=300,
+            height=300 + LEGEND_ROOM,
             description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against {x_title}. {_text(title)}.",
         )
     )
@@ -99,6 +100,6 @@ def epoch_chart(rows: pd.DataFrame, y: str, y_title: str, title: str, log_y: boo
             tooltip=["run", "epoch", alt.Tooltip(f"{y}:Q", title=y_title, format=".3g")],
         )
         .properties(
-            height=300, description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against epoch. {title}."
+            height=300 + LEGEND_ROOM, description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against epoch. {title}."
         )
     )
