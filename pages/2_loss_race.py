@@ -25,7 +25,8 @@ shell.setup("Loss race", LINK)
 st.title("Loss race: cross-entropy vs MSE")
 st.markdown(
     "Every run starts from **the same weights** and sees **the same batches**: only the loss differs. "
-    "Watch the mean ‖∂ℓ/∂z‖ chart: where MSE's gradient collapses, its accuracy stalls."
+    "Watch the mean ‖∂ℓ/∂z‖ chart: where MSE's gradient collapses, as it does from the **Saturated start** preset's "
+    "confidently wrong weights, its accuracy stalls."
 )
 
 with st.sidebar:

@@ -99,3 +99,15 @@ def test_note_lists_settings_changed_from_playground():
 @pytest.mark.parametrize("name", [n for n in PRESETS if n != "As in TensorFlow Playground"])
 def test_no_note_for_other_races(name):
     assert playground_note(PRESETS[name]) is None
+
+
+def test_the_race_pages_sentence_from_the_saturated_start():
+    """"Where MSE's gradient collapses, as it does from the Saturated start preset's confidently wrong weights, its
+    accuracy stalls" (pages/2_loss_race.py): MSE's mean ‖∂ℓ/∂z‖ starts ~70× below cross-entropy's and its accuracy
+    never moves, while cross-entropy's reaches 1."""
+    config = PRESETS["Saturated start"]
+    race = Race(config)
+    race.advance(config.epochs)
+    ce, mse = ([r for r in race.history if r["run"] == name] for name in ("ce", "mse"))
+    assert mse[0]["mean_dlogit_norm"] < ce[0]["mean_dlogit_norm"] / 50 and max(r["mean_dlogit_norm"] for r in mse) < 0.05
+    assert {r["accuracy"] for r in mse} == {mse[0]["accuracy"]} and ce[-1]["accuracy"] == 1.0
