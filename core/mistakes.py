@@ -155,7 +155,8 @@ MISTAKES = [
             "so the loss cannot go below log(1 + e⁻¹) for y = 1 or ln 2 for y = 0."),
     Mistake("Softmax into NLLLoss (forgot the log)", softmax_nll_wrong, softmax_nll_fix,
             "NLLLoss only picks −input[y]; it expects log-probabilities. Given probabilities it returns −p_y: "
-            "negative, bottoming out at −1, and its gradient −p_y(1 − p_y) vanishes when the model is confidently wrong."),
+            "negative, bottoming out at −1, and its gradient −p_y(1 − p_y) vanishes when the model is confidently wrong. "
+            "(The fix's −0.0000 is float32's negative zero: for z = [20, 0, 0] the loss is 0 to float32 precision.)"),
     Mistake("LogSoftmax before CrossEntropyLoss (harmless)", log_softmax_ce_wrong, log_softmax_ce_fix,
             "log_softmax is idempotent: its outputs already satisfy logsumexp = 0, so the second log_softmax "
             "changes nothing. Same loss, same gradient; only redundant work."),

@@ -205,3 +205,10 @@ def test_right_way_matches_minus_log_softmax():
     loss, check = mistakes.run(mistakes.right_way).value
     closed = math.log(math.exp(2.5) + math.exp(-1.0) + math.exp(0.3)) - 2.5
     assert float(loss) == pytest.approx(closed, abs=1e-6) and float(check) == pytest.approx(closed, abs=1e-6)
+
+
+def test_the_nll_fixs_minus_zero_is_a_zero_loss():
+    """Mistake 3's note: −0.0000 is float32's negative zero, the loss of z = [20, 0, 0] to float32 precision."""
+    first = mistakes.run(mistakes.softmax_nll_fix).value[0]
+    assert first == 0 and torch.signbit(first) and mistakes.run(mistakes.softmax_nll_fix).text.startswith("tensor([-0.0000,")
+    assert "negative zero" in next(m.why for m in mistakes.MISTAKES if m.fix is mistakes.softmax_nll_fix)
