@@ -117,7 +117,8 @@ def draw(view: grad_charts.View) -> None:
     left, right = st.columns([1, 1])
     left.vega_lite_chart(*view.histogram)
     names = {"p_true": "p(true)", "dlogit_norm": "‖∂ℓ/∂z‖", "param_grad_norm": "‖∂ℓ/∂θ‖"}
-    fmt = {c: st.column_config.NumberColumn(label, format="%.3g") for c, label in names.items()}
+    formats = {"p_true": "%.4f", "dlogit_norm": "%.2e", "param_grad_norm": "%.2e"}  # norms span decades: one form each
+    fmt = {c: st.column_config.NumberColumn(label, format=formats[c]) for c, label in names.items()}
     right.dataframe(view.extremes, hide_index=True, column_config=fmt, height=420)
     right.caption(
         "A layer's gradient for one sample is δᵢaᵢᵀ, of norm ‖δᵢ‖·‖aᵢ‖: one backward pass gives every sample's "

@@ -160,6 +160,8 @@ def stability_chart(curve: pd.DataFrame, limits: dict[str, float], dtype: str) -
             y=alt.Y("log_p0:Q", title="log p₀"),
             color=color,
             strokeDash=alt.condition(alt.datum.method == "log_softmax(z)", alt.value([6, 3]), alt.value([1, 0])),
+            # where both agree the dashed line lies on the naive one: the naive one wider, so both show
+            strokeWidth=alt.condition(alt.datum.method == "log_softmax(z)", alt.value(2), alt.value(6)),
             tooltip=["method:N", alt.Tooltip("s:Q", format=".4g"), alt.Tooltip("log_p0:Q", format=".6g")],
         )
     )
