@@ -102,8 +102,8 @@ def test_no_note_for_other_races(name):
 
 
 def test_the_race_pages_sentence_from_the_saturated_start():
-    """"Where MSE's gradient collapses, as it does from the Saturated start preset's confidently wrong weights, its
-    accuracy stalls" (pages/2_loss_race.py): MSE's mean ‖∂ℓ/∂z‖ starts ~70× below cross-entropy's and its accuracy
+    """The race page's "where MSE's gradient collapses, as it does from the Saturated start preset's confidently wrong
+    weights, its accuracy stalls" (pages/2_loss_race.py): MSE's mean ‖∂ℓ/∂z‖ starts ~70× below cross-entropy's and its accuracy
     never moves, while cross-entropy's reaches 1."""
     config = PRESETS["Saturated start"]
     race = Race(config)

@@ -93,7 +93,8 @@ def ratio_data(history: pd.DataFrame) -> pd.DataFrame:
 
 @frozen
 def ratio_spec() -> alt.LayerChart:
-    base = alt.Chart(title=alt.Title(["‖∇θ L‖ of softmax-ce ÷ ‖∇θ L‖ of ce", "(log axis; dashed: equal)"]))  # one line squashed a phone's plot to nothing
+    title = alt.Title(["‖∇θ L‖ of softmax-ce ÷ ‖∇θ L‖ of ce", "(log axis; dashed: equal)"])  # one line: no plot on a phone
+    base = alt.Chart(title=title)
     line = base.mark_line(strokeWidth=2, color=color("softmax-ce")).encode(
         x=alt.X("epoch:Q"),
         y=alt.Y("ratio:Q", title="gradient-norm ratio", scale=alt.Scale(type="log")),

@@ -100,6 +100,7 @@ def epoch_chart(rows: pd.DataFrame, y: str, y_title: str, title: str, log_y: boo
             tooltip=["run", "epoch", alt.Tooltip(f"{y}:Q", title=y_title, format=".3g")],
         )
         .properties(
-            height=300 + LEGEND_ROOM, description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against epoch. {title}."
+            height=300 + LEGEND_ROOM,
+            description=f"Line chart, one line per loss ({', '.join(series)}): {y_title} against epoch. {title}.",
         )
     )

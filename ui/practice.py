@@ -24,7 +24,7 @@ WRONG = signed(core.WRONG_LOGIT)  # the confidently wrong logit, as text
 
 
 def span(values) -> str:
-    """"0.612 to 0.654", or "0.654 at each" when the range is one number at this precision."""
+    """A range as the page writes it: 0.612 to 0.654, or 0.654 at each when it is one number at this precision."""
     low, high = f"{min(values):.3f}", f"{max(values):.3f}"
     return f"{low} at each" if low == high else f"{low} to {high}"
 
