@@ -20,8 +20,15 @@ DEFAULTS = RunConfig().to_dict()
 FROM_FILE = ("dataset", "classes", "samples")  # a --data file sets these itself
 
 
+class _TopParser(_Parser):
+    def error(self, message):
+        if message.endswith("required: command"):  # `python -m core --epochs 5`: what is missing, not argparse's word
+            message = "a command comes first: python -m core train|grads|check [options]"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m core", description="Loss Lab: train classifiers with different losses in lockstep.")
+    parser = _TopParser(prog="python -m core", description="Loss Lab: train classifiers with different losses in lockstep.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, text in [
         ("train", "one CSV row per (run, epoch)"),

@@ -172,3 +172,9 @@ def test_real_process_stdout_that_fails_on_write():
         result = subprocess.run([sys.executable, "-m", "core", "train", *TINY], stdout=full, stderr=subprocess.PIPE, text=True)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("args", [[], ["--foo"]], ids=["nothing", "an option first"])
+def test_no_command_says_a_command_comes_first(args, capsys):
+    assert run_main(args) == 2
+    assert_one_error_line(capsys, "train|grads|check")
