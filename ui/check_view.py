@@ -31,8 +31,8 @@ def checked(name: str, data: bytes) -> tuple[Document | None, list[Finding], str
         return None, [], str(err)
     size = len(data) if doc is None else len(doc.text.encode())  # a notebook's code cells, not its outputs
     if size > MAX_BYTES:
-        what = "code" if doc is not None and doc.cells is not None else ""
-        message = f"{name} has {size / 1000:.0f} kB of {what or 'text'}; this page checks at most {MAX_BYTES // 1000} kB"
+        what = "code" if doc is not None and doc.cells is not None else "text"
+        message = f"{name} has {size / 1000:.0f} kB of {what}; this page checks at most {MAX_BYTES // 1000} kB"
         return None, [], f"{message}. Run `python -m core check` on it."
     return doc, check_document(doc), None
 
