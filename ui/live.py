@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
 from core import trainer
 from core.config import RunConfig
@@ -226,4 +227,14 @@ def _rerun_for_next_frame(s: Live, scope: str) -> None:
     time.sleep(max(0.0, s.drawn_at + PACER.interval(_session()) * calm() - time.monotonic()))
     s.ticket.wait(s.shown.epoch if s.shown else -1, NEWS_SECONDS)
     st.empty()  # an st call: a rerun of the whole app asked for meanwhile (a page link) takes over here, not ours
-    st.rerun(scope=scope)
+    if not _rerun_queued():
+        st.rerun(scope=scope)
+
+
+def _rerun_queued() -> bool:
+    """Whether a rerun (a page link, a click) is already queued: it runs when this run ends, and a rerun asked for now
+    would merge with it and keep this page (Streamlit 1.67 takes the newer request's page); a fragment run's st calls
+    do not give way to it."""
+    ctx = get_script_run_ctx()
+    requests = getattr(ctx, "script_requests", None)
+    return getattr(requests, "_state", None) == ScriptRequestType.RERUN
